@@ -1,0 +1,72 @@
+'use strict'
+// botpress-uipath: the thin CommonJS shim around the wasm core (see README).
+// It loads pkg/ once, supplies fetch where Node has none, and turns the core's
+// errors into UiPathError. No UiPath logic lives here.
+
+const { ensureFetch } = require('./fetch')
+
+const fetchSource = ensureFetch()
+const core = require('../pkg/botpress_uipath.js')
+
+/** The stable error codes of the contract (API.md, "Errors"). */
+const ERROR_CODES = Object.freeze([
+  'INVALID_CONFIG', 'AUTH_FAILED', 'FOLDER_NOT_FOUND', 'PROCESS_NOT_FOUND',
+  'BOTPRESS_TOKEN_FAILED', 'ORCHESTRATOR_ERROR', 'RATE_LIMITED', 'TIMEOUT', 'NETWORK'
+])
+
+class UiPathError extends Error {
+  constructor (message, details) {
+    super(message)
+    this.name = 'UiPathError'
+    const d = details || {}
+    this.code = d.code
+    for (const key of ['status', 'uipathErrorCode', 'traceId', 'reference']) {
+      if (d[key] !== undefined) this[key] = d[key]
+    }
+  }
+}
+
+function toUiPathError (err) {
+  if (err instanceof UiPathError) return err
+  if (err && err.name === 'UiPathError') {
+    const wrapped = new UiPathError(err.message, err)
+    wrapped.stack = err.stack
+    return wrapped
+  }
+  // Not produced by the core's error path: a bug or a host object that threw where
+  // it was not expected. Keep the original as `cause`.
+  const message = err && err.message ? err.message : String(err)
+  const wrapped = new UiPathError('INTERNAL: ' + message, { code: 'INTERNAL' })
+  wrapped.cause = err
+  return wrapped
+}
+
+function call (fn, args) {
+  try {
+    return Promise.resolve(fn.apply(null, args)).catch(function (err) { throw toUiPathError(err) })
+  } catch (err) {
+    return Promise.reject(toUiPathError(err))
+  }
+}
+
+/**
+ * Starts a UiPath Orchestrator job for the conversation in `event` (API.md).
+ * @returns {Promise<{releaseKey, processKey, processVersion, reference, jobs}>}
+ */
+function startUiPathJob (bp, event, args) {
+  return call(core.startUiPathJob, [bp, event, args === undefined ? {} : args])
+}
+
+/** Asks the bot's Botpress server for a callback token (API.md). */
+function getBotpressToken (bp, event, options) {
+  return call(core.getBotpressToken, [bp, event, options === undefined ? {} : options])
+}
+
+module.exports = {
+  startUiPathJob,
+  getBotpressToken,
+  UiPathError,
+  ERROR_CODES,
+  version: core.version(),
+  fetchSource
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds pkg/: the release wasm and its Node glue, loadable from Node 12.18.1 up.
+#
+# Why each step (see README "Building"):
+# - nightly + -Z build-std + target-cpu=mvp: the std that ships for wasm32 is built with
+#   reference types / multi-value, which Node 12's V8 (7.8) rejects ("invalid local type").
+#   Rebuilding std with the MVP feature set removes them everywhere.
+# - wasm-pack with wasm-opt off (Cargo.toml metadata) and wasm-bindgen-cli from PATH:
+#   nothing is downloaded at build time.
+# - esbuild lowers the generated glue (optional chaining, ...) to Node 12 syntax.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export RUSTUP_TOOLCHAIN="${BUILD_TOOLCHAIN:-nightly}"
+export RUSTFLAGS="-C target-cpu=mvp"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm-mvp"
+
+wasm-pack build . --release --target nodejs --out-dir pkg --out-name botpress_uipath --no-pack \
+  -- -Z build-std=std,panic_abort
+
+node_modules/.bin/esbuild pkg/botpress_uipath.js --target=node12 --format=cjs --platform=node \
+  --outfile=pkg/botpress_uipath.js --allow-overwrite --log-level=warning
+
+ls -l pkg/botpress_uipath_bg.wasm

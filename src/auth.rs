@@ -1,0 +1,466 @@
+//! The four ways to get an Orchestrator access token (`shared/uipath-api.md`,
+//! "Authentication"), each as a pure request builder and a pure answer parser.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::fields::{self, Layers};
+use crate::http::{Method, Request, Response};
+use crate::secret::Secret;
+
+/// The client id of the original Botpress docs' refresh-token flow.
+pub const LEGACY_CLIENT_ID: &str = "5v7PmPJL6FOGu6RB8I1Y4adLBhIwovQN";
+/// Where the legacy refresh-token flow asks for tokens.
+pub const LEGACY_TOKEN_URL: &str = "https://account.uipath.com/oauth/token";
+/// Scopes asked for by default: read releases and folders, start jobs.
+pub const DEFAULT_SCOPE: &str = "OR.Execution.Read OR.Jobs OR.Folders.Read";
+
+/// How to authenticate, parsed once from the settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Auth {
+    /// External application, `grant_type=client_credentials` (Automation Cloud, on-prem identity).
+    ClientCredentials {
+        /// Application id.
+        client_id: String,
+        /// Application secret.
+        client_secret: Secret,
+        /// Space-separated scopes.
+        scope: String,
+        /// Identity server token endpoint.
+        token_url: String,
+    },
+    /// Legacy `grant_type=refresh_token` against account.uipath.com.
+    RefreshToken {
+        /// Client id (the seed's fixed one by default).
+        client_id: String,
+        /// The user's refresh token.
+        refresh_token: Secret,
+        /// Token endpoint.
+        token_url: String,
+    },
+    /// On-premises `POST /api/Account/Authenticate`.
+    Password {
+        /// Orchestrator tenant name.
+        tenancy_name: String,
+        /// User name or e-mail address.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// A bearer token the caller already has.
+    AccessToken(Secret),
+}
+
+impl Auth {
+    /// Reads `auth` (object or JSON string) and the flat seed-style fields, args before
+    /// module config, field by field. The first complete mode wins, in the order
+    /// access token, client credentials, refresh token, password.
+    ///
+    /// `base_origin` is the origin used for the client-credentials token URL default.
+    pub fn parse(layers: &Layers<'_>, base_origin: &str, tenant: Option<&str>) -> Result<Auth> {
+        let sources = layers.nested("auth")?;
+        let get = |names: &[&str]| -> Result<Option<String>> {
+            for source in &sources {
+                for name in names {
+                    if let Some(v) = fields::present(source.get(*name)) {
+                        return fields::string(&format!("auth.{name}"), v).map(Some);
+                    }
+                }
+            }
+            Ok(None)
+        };
+        let token_url = match layers.get(&["tokenUrl"]) {
+            Some((name, v)) => Some(fields::url(name, v)?),
+            None => match get(&["tokenUrl"])? {
+                Some(u) => Some(fields::url("auth.tokenUrl", &Value::String(u))?),
+                None => None,
+            },
+        };
+
+        if let Some(token) = get(&["accessToken"])? {
+            return Ok(Auth::AccessToken(Secret::new(token)));
+        }
+        let client_id = get(&["clientId", "client_id"])?;
+        if let Some(secret) = get(&["clientSecret", "client_secret"])? {
+            let client_id = client_id.ok_or_else(|| Error::config("auth.clientId is missing"))?;
+            return Ok(Auth::ClientCredentials {
+                client_id,
+                client_secret: Secret::new(secret),
+                scope: get(&["scope"])?.unwrap_or_else(|| DEFAULT_SCOPE.to_string()),
+                token_url: token_url
+                    .unwrap_or_else(|| format!("{base_origin}/identity_/connect/token")),
+            });
+        }
+        if let Some(refresh) = get(&["refreshToken", "refresh_token"])? {
+            return Ok(Auth::RefreshToken {
+                client_id: client_id.unwrap_or_else(|| LEGACY_CLIENT_ID.to_string()),
+                refresh_token: Secret::new(refresh),
+                token_url: token_url.unwrap_or_else(|| LEGACY_TOKEN_URL.to_string()),
+            });
+        }
+        let username = get(&["username", "usernameOrEmailAddress"])?;
+        let password = get(&["password"])?;
+        match (username, password) {
+            (Some(username), Some(password)) => Ok(Auth::Password {
+                tenancy_name: get(&["tenancyName"])?
+                    .or_else(|| tenant.map(str::to_string))
+                    .unwrap_or_else(|| "Default".to_string()),
+                username,
+                password: Secret::new(password),
+            }),
+            (Some(_), None) => Err(Error::config("auth.password is missing")),
+            (None, Some(_)) => Err(Error::config("auth.username is missing")),
+            (None, None) if client_id.is_some() => Err(Error::config(
+                "auth.clientSecret is missing (or give auth.refreshToken for the legacy flow)",
+            )),
+            (None, None) => Err(Error::config(
+                "auth is missing: give auth.clientId + auth.clientSecret (external application), \
+                 auth.refreshToken, auth.username + auth.password (on-premises) or auth.accessToken",
+            )),
+        }
+    }
+
+    /// The secret values, for scrubbing messages.
+    pub fn secrets(&self) -> Vec<&str> {
+        match self {
+            Auth::ClientCredentials { client_secret, .. } => vec![client_secret.expose()],
+            Auth::RefreshToken { refresh_token, .. } => vec![refresh_token.expose()],
+            Auth::Password { password, .. } => vec![password.expose()],
+            Auth::AccessToken(t) => vec![t.expose()],
+        }
+    }
+
+    /// A key that tells cached tokens apart: endpoint and identity, never the secret itself
+    /// in clear (a changed secret gets its own entry through its hash).
+    pub fn cache_key(&self, orchestrator_url: &str) -> Option<String> {
+        use sha2::{Digest, Sha256};
+        let (endpoint, who, secret) = match self {
+            Auth::ClientCredentials {
+                client_id,
+                client_secret,
+                scope,
+                token_url,
+            } => (
+                token_url.as_str(),
+                format!("{client_id} {scope}"),
+                client_secret,
+            ),
+            Auth::RefreshToken {
+                client_id,
+                refresh_token,
+                token_url,
+            } => (token_url.as_str(), client_id.clone(), refresh_token),
+            Auth::Password {
+                tenancy_name,
+                username,
+                password,
+            } => (
+                orchestrator_url,
+                format!("{tenancy_name}/{username}"),
+                password,
+            ),
+            Auth::AccessToken(_) => return None,
+        };
+        let digest = Sha256::digest(secret.expose().as_bytes());
+        let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        Some(format!("{endpoint} {who} {hash}"))
+    }
+
+    /// The request that exchanges the credentials for an access token, or `None` when
+    /// the caller already gave one.
+    pub fn token_request(&self, orchestrator_url: &str) -> Option<Request> {
+        match self {
+            Auth::ClientCredentials {
+                client_id,
+                client_secret,
+                scope,
+                token_url,
+            } => Some(
+                Request::new(Method::Post, token_url.as_str())
+                    .header("Accept", "application/json")
+                    .form(&[
+                        ("grant_type", "client_credentials"),
+                        ("client_id", client_id),
+                        ("client_secret", client_secret.expose()),
+                        ("scope", scope),
+                    ]),
+            ),
+            Auth::RefreshToken {
+                client_id,
+                refresh_token,
+                token_url,
+            } => Some(
+                Request::new(Method::Post, token_url.as_str())
+                    .header("Accept", "application/json")
+                    .json(&json!({
+                        "grant_type": "refresh_token",
+                        "client_id": client_id,
+                        "refresh_token": refresh_token.expose(),
+                    })),
+            ),
+            Auth::Password {
+                tenancy_name,
+                username,
+                password,
+            } => Some(
+                Request::new(
+                    Method::Post,
+                    format!("{orchestrator_url}/api/Account/Authenticate"),
+                )
+                .header("Accept", "application/json")
+                .json(&json!({
+                    "tenancyName": tenancy_name,
+                    "usernameOrEmailAddress": username,
+                    "password": password.expose(),
+                })),
+            ),
+            Auth::AccessToken(_) => None,
+        }
+    }
+
+    /// Reads the token endpoint's answer: the token and how long it lives, in seconds.
+    pub fn parse_token_response(&self, response: &Response) -> Result<AccessToken> {
+        let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        if let Auth::Password {
+            tenancy_name,
+            username,
+            ..
+        } = self
+        {
+            let answer: AbpAnswer = serde_json::from_value(body.clone()).unwrap_or_default();
+            return match (response.is_success(), answer.success, answer.result) {
+                (true, Some(true), Some(Value::String(token))) => Ok(AccessToken {
+                    token: Secret::new(token),
+                    // Orchestrator's classic tokens live 30 minutes unless configured otherwise.
+                    expires_in: 30 * 60,
+                }),
+                _ => {
+                    let why = answer
+                        .error
+                        .and_then(|e| e.get("message").and_then(Value::as_str).map(str::to_string))
+                        .unwrap_or_else(|| format!("HTTP {}", response.status));
+                    Err(Error::new(
+                        ErrorCode::AuthFailed,
+                        format!(
+                            "Orchestrator refused user \"{username}\" in tenant \"{tenancy_name}\": {why}; check auth.username, auth.password and auth.tenancyName"
+                        ),
+                    )
+                    .with_status(response.status))
+                }
+            };
+        }
+        let answer: OAuthAnswer = serde_json::from_value(body).unwrap_or_default();
+        match (response.is_success(), answer.access_token) {
+            (true, Some(token)) => Ok(AccessToken {
+                token: Secret::new(token),
+                expires_in: answer.expires_in.unwrap_or(3600),
+            }),
+            _ => {
+                let code = answer
+                    .error
+                    .unwrap_or_else(|| format!("HTTP {}", response.status));
+                let hint = match (self, code.as_str()) {
+                    (Auth::ClientCredentials { .. }, "invalid_scope") => {
+                        "check auth.scope against the external application's scopes"
+                    }
+                    (Auth::ClientCredentials { .. }, _) => {
+                        "check auth.clientId and auth.clientSecret (and tokenUrl)"
+                    }
+                    (_, _) => "check auth.refreshToken and auth.clientId",
+                };
+                let description = answer
+                    .error_description
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                Err(Error::new(
+                    ErrorCode::AuthFailed,
+                    format!("the token endpoint answered {code}{description}; {hint}"),
+                )
+                .with_status(response.status))
+            }
+        }
+    }
+}
+
+/// An access token and its lifetime in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessToken {
+    /// The bearer token.
+    pub token: Secret,
+    /// Seconds it stays valid from when it was issued.
+    pub expires_in: u64,
+}
+
+#[derive(Deserialize, Default)]
+struct OAuthAnswer {
+    access_token: Option<String>,
+    expires_in: Option<u64>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct AbpAnswer {
+    result: Option<Value>,
+    success: Option<bool>,
+    error: Option<Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(args: Value, cfg: Value) -> Result<Auth> {
+        Auth::parse(
+            &Layers::new(&args, &cfg),
+            "https://cloud.uipath.com",
+            Some("T"),
+        )
+    }
+
+    #[test]
+    fn client_credentials_from_nested_auth_with_defaults() {
+        let auth = parse(
+            json!({"auth": {"clientId": "app", "clientSecret": "s"}}),
+            json!({}),
+        )
+        .unwrap();
+        let Auth::ClientCredentials {
+            token_url, scope, ..
+        } = &auth
+        else {
+            panic!("{auth:?}")
+        };
+        assert_eq!(
+            token_url,
+            "https://cloud.uipath.com/identity_/connect/token"
+        );
+        assert_eq!(scope, DEFAULT_SCOPE);
+        let req = auth.token_request("https://o").unwrap();
+        let body = req.body.clone().unwrap();
+        assert!(body.expose().contains("grant_type=client_credentials"));
+        assert!(body
+            .expose()
+            .contains("scope=OR.Execution.Read+OR.Jobs+OR.Folders.Read"));
+        assert_eq!(
+            req.header_value("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
+    }
+
+    #[test]
+    fn seed_style_flat_refresh_token() {
+        let auth = parse(json!({"clientId": "cid", "refreshToken": "rt"}), json!({})).unwrap();
+        let req = auth.token_request("https://o").unwrap();
+        assert_eq!(req.url, LEGACY_TOKEN_URL);
+        let body: Value = serde_json::from_str(req.body.unwrap().expose()).unwrap();
+        assert_eq!(
+            body,
+            json!({"grant_type":"refresh_token","client_id":"cid","refresh_token":"rt"})
+        );
+    }
+
+    #[test]
+    fn secret_in_module_config_completes_client_id_in_args() {
+        let auth = parse(
+            json!({"auth": "{\"clientId\":\"a\"}"}),
+            json!({"auth": {"clientSecret": "s"}}),
+        )
+        .unwrap();
+        assert!(matches!(auth, Auth::ClientCredentials { ref client_id, .. } if client_id == "a"));
+    }
+
+    #[test]
+    fn password_mode_uses_tenant_as_tenancy_name() {
+        let auth = parse(
+            json!({"auth": {"username": "u", "password": "p"}}),
+            json!({}),
+        )
+        .unwrap();
+        let req = auth.token_request("https://o").unwrap();
+        assert_eq!(req.url, "https://o/api/Account/Authenticate");
+        let body: Value = serde_json::from_str(req.body.unwrap().expose()).unwrap();
+        assert_eq!(body["tenancyName"], "T");
+    }
+
+    #[test]
+    fn missing_parts_are_named() {
+        let msg = |a, c| parse(a, c).unwrap_err().message();
+        assert_eq!(msg(json!({"auth": {"clientId": "x"}}), json!({})),
+            "INVALID_CONFIG: auth.clientSecret is missing (or give auth.refreshToken for the legacy flow)");
+        assert_eq!(
+            msg(json!({"auth": {"clientSecret": "x"}}), json!({})),
+            "INVALID_CONFIG: auth.clientId is missing"
+        );
+        assert_eq!(
+            msg(json!({"auth": {"username": "x"}}), json!({})),
+            "INVALID_CONFIG: auth.password is missing"
+        );
+        assert!(msg(json!({}), json!({})).starts_with("INVALID_CONFIG: auth is missing"));
+        assert!(msg(json!({"auth": 5}), json!({}))
+            .starts_with("INVALID_CONFIG: auth must be an object"));
+    }
+
+    #[test]
+    fn token_answers_parse_and_failures_name_the_fields() {
+        let auth = parse(json!({"clientId": "a", "clientSecret": "s"}), json!({})).unwrap();
+        let ok = Response {
+            status: 200,
+            headers: vec![],
+            body: r#"{"access_token":"T","expires_in":3600,"token_type":"Bearer"}"#.into(),
+        };
+        assert_eq!(auth.parse_token_response(&ok).unwrap().token.expose(), "T");
+        let bad = Response {
+            status: 400,
+            headers: vec![],
+            body: r#"{"error":"invalid_client"}"#.into(),
+        };
+        let err = auth.parse_token_response(&bad).unwrap_err();
+        assert_eq!(err.code, ErrorCode::AuthFailed);
+        assert!(err.detail.contains("invalid_client") && err.detail.contains("auth.clientSecret"));
+        assert_eq!(err.status, Some(400));
+    }
+
+    #[test]
+    fn abp_answer_parses() {
+        let auth = parse(
+            json!({"auth": {"username": "u", "password": "p"}}),
+            json!({}),
+        )
+        .unwrap();
+        let ok = Response {
+            status: 200,
+            headers: vec![],
+            body: r#"{"result":"TOK","success":true,"error":null}"#.into(),
+        };
+        assert_eq!(
+            auth.parse_token_response(&ok).unwrap().token.expose(),
+            "TOK"
+        );
+        let bad = Response { status: 400, headers: vec![], body: r#"{"result":null,"success":false,"error":{"message":"Invalid user name or password"}}"#.into() };
+        assert!(auth
+            .parse_token_response(&bad)
+            .unwrap_err()
+            .detail
+            .contains("Invalid user name or password"));
+    }
+
+    #[test]
+    fn cache_key_changes_with_the_secret_and_never_shows_it() {
+        let a = parse(
+            json!({"clientId": "a", "clientSecret": "secret-one"}),
+            json!({}),
+        )
+        .unwrap();
+        let b = parse(
+            json!({"clientId": "a", "clientSecret": "secret-two"}),
+            json!({}),
+        )
+        .unwrap();
+        let (ka, kb) = (a.cache_key("o").unwrap(), b.cache_key("o").unwrap());
+        assert_ne!(ka, kb);
+        assert!(!ka.contains("secret-one"));
+    }
+}

@@ -1,0 +1,79 @@
+//! Durations in the syntax of the `ms` npm package, which Botpress and jsonwebtoken use.
+//!
+//! The callback token's lifetime is sent to the Botpress token route as `expiresIn`.
+//! The original module hands it to jsonwebtoken unchanged, and jsonwebtoken reads a bare
+//! number string as *milliseconds*, so we always send whole seconds with a unit.
+
+use crate::error::{Error, Result};
+
+/// Parses `'90s'`, `'15m'`, `'1h'`, `'2d'`, `'1.5h'`, `'500ms'` or a number of seconds
+/// (`"3600"` as Studio passes it, or `3600`) into whole seconds, rounded up.
+///
+/// `field` names the setting in the error message.
+pub fn parse_seconds(text: &str, field: &str) -> Result<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().map_err(|_| bad_duration(field, text))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 0.001,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
+        "d" | "day" | "days" => 86_400.0,
+        "w" | "week" | "weeks" => 604_800.0,
+        _ => return Err(bad_duration(field, text)),
+    };
+    let seconds = (value * factor).ceil();
+    if !seconds.is_finite() || !(1.0..=31_536_000.0).contains(&seconds) {
+        return Err(Error::config(format!(
+            "{field} must be between 1 second and 365 days, got \"{text}\""
+        )));
+    }
+    // In range 1..=31_536_000 after the check above, so the cast is exact.
+    Ok(seconds as u64)
+}
+
+/// Formats seconds the way the token route must receive them: always with a unit.
+pub fn to_query(seconds: u64) -> String {
+    format!("{seconds}s")
+}
+
+fn bad_duration(field: &str, text: &str) -> Error {
+    Error::config(format!(
+        "{field} must be a duration like '90s', '15m', '1h', '2d' or a number of seconds, got \"{text}\""
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_bare_seconds() {
+        assert_eq!(parse_seconds("90s", "x").ok(), Some(90));
+        assert_eq!(parse_seconds("15m", "x").ok(), Some(900));
+        assert_eq!(parse_seconds("1h", "x").ok(), Some(3600));
+        assert_eq!(parse_seconds("1.5h", "x").ok(), Some(5400));
+        assert_eq!(parse_seconds("2d", "x").ok(), Some(172_800));
+        assert_eq!(parse_seconds("3600", "x").ok(), Some(3600));
+        assert_eq!(parse_seconds("1500ms", "x").ok(), Some(2));
+        assert_eq!(parse_seconds("2 hours", "x").ok(), Some(7200));
+    }
+
+    #[test]
+    fn rejects_garbage_naming_the_field() {
+        let err = parse_seconds("soon", "botpressToken.expiresIn").unwrap_err();
+        assert!(err.message().contains("botpressToken.expiresIn"));
+        assert!(parse_seconds("0s", "x").is_err());
+        assert!(parse_seconds("", "x").is_err());
+        assert!(parse_seconds("-5m", "x").is_err());
+    }
+
+    #[test]
+    fn query_form_always_has_a_unit() {
+        assert_eq!(to_query(3600), "3600s");
+    }
+}

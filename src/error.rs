@@ -1,0 +1,157 @@
+//! The one error type of the package, with the stable codes of `shared/API.md`.
+
+use std::fmt;
+
+/// The stable error codes of the public contract (`API.md`, "Errors").
+///
+/// Bots branch on these strings, so a code never changes meaning once released.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A setting is missing or malformed; the message names the field.
+    InvalidConfig,
+    /// Orchestrator or its identity server refused the credentials or their scope.
+    AuthFailed,
+    /// The folder does not exist or the credentials cannot see it.
+    FolderNotFound,
+    /// No release matches the process key, name or version.
+    ProcessNotFound,
+    /// The Botpress server did not hand out a callback token.
+    BotpressTokenFailed,
+    /// Orchestrator answered with an error not covered by a more precise code.
+    OrchestratorError,
+    /// Orchestrator kept answering 429 until the deadline.
+    RateLimited,
+    /// The overall deadline (`timeoutMs`) passed.
+    Timeout,
+    /// A request never got an HTTP answer (DNS, connection refused, TLS, ...).
+    Network,
+    /// A callback token or callback request was refused (module backend).
+    Unauthorized,
+}
+
+impl ErrorCode {
+    /// The code as the string API.md lists.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidConfig => "INVALID_CONFIG",
+            ErrorCode::AuthFailed => "AUTH_FAILED",
+            ErrorCode::FolderNotFound => "FOLDER_NOT_FOUND",
+            ErrorCode::ProcessNotFound => "PROCESS_NOT_FOUND",
+            ErrorCode::BotpressTokenFailed => "BOTPRESS_TOKEN_FAILED",
+            ErrorCode::OrchestratorError => "ORCHESTRATOR_ERROR",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure, with what a caller needs to act on it.
+///
+/// `Display` prints `CODE: detail`, the message format API.md promises.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// What went wrong and what to change, without the code prefix.
+    pub detail: String,
+    /// HTTP status of the answer that caused it, if any.
+    pub status: Option<u16>,
+    /// Orchestrator's `errorCode`, if it gave one.
+    pub uipath_error_code: Option<i64>,
+    /// Orchestrator's `traceId`, if it gave one.
+    pub trace_id: Option<String>,
+    /// The `Reference` of a StartJobs call whose outcome is unknown.
+    pub reference: Option<String>,
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error with a code and a message, and no HTTP details.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Error {
+            code,
+            detail: detail.into(),
+            status: None,
+            uipath_error_code: None,
+            trace_id: None,
+            reference: None,
+        }
+    }
+
+    /// `INVALID_CONFIG` naming a field.
+    pub fn config(detail: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidConfig, detail)
+    }
+
+    /// Attaches the HTTP status.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// The full message, `CODE: detail`.
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// Replaces every occurrence of each secret in the text fields by `[redacted]`.
+    ///
+    /// Defence in depth: messages are built without secrets, but an answer body
+    /// quoted in a message could echo one back.
+    pub fn redact(mut self, secrets: &[&str]) -> Self {
+        for secret in secrets.iter().filter(|s| s.len() >= 4) {
+            if self.detail.contains(secret) {
+                self.detail = self.detail.replace(secret, "[redacted]");
+            }
+            if let Some(trace) = &self.trace_id {
+                if trace.contains(secret) {
+                    self.trace_id = Some(trace.replace(secret, "[redacted]"));
+                }
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.detail)
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_starts_with_the_stable_code() {
+        let err = Error::config("auth.clientSecret is missing");
+        assert_eq!(
+            err.message(),
+            "INVALID_CONFIG: auth.clientSecret is missing"
+        );
+    }
+
+    #[test]
+    fn redact_removes_secrets_from_detail() {
+        let err = Error::new(
+            ErrorCode::AuthFailed,
+            "server said: bad secret s3cr3t-value",
+        )
+        .redact(&["s3cr3t-value", ""]);
+        assert_eq!(err.detail, "server said: bad secret [redacted]");
+    }
+}

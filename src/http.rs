@@ -1,0 +1,181 @@
+//! Plain HTTP requests and responses, and the small trait the flows send them through.
+//!
+//! The flows in [`crate::flow`] are written once against [`Transport`]; the wasm build
+//! implements it with gloo-net (`fetch`), the native tests with a recording fake.
+
+use crate::secret::Secret;
+
+/// HTTP method; the package only ever needs these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A header value: plain, or a secret that must never be printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderValue {
+    /// Safe to log.
+    Plain(String),
+    /// Sent, never logged (`Authorization`, `Cookie`, `CSRF-Token`).
+    Secret(Secret),
+}
+
+impl HeaderValue {
+    /// The value to put on the wire.
+    pub fn expose(&self) -> &str {
+        match self {
+            HeaderValue::Plain(v) => v,
+            HeaderValue::Secret(s) => s.expose(),
+        }
+    }
+}
+
+/// One request to send; the body, when present, is already serialised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// GET or POST.
+    pub method: Method,
+    /// Absolute URL including the query.
+    pub url: String,
+    /// Header name and value pairs.
+    pub headers: Vec<(String, HeaderValue)>,
+    /// Body text (JSON or form-encoded); may hold secrets, so it is never logged.
+    pub body: Option<Secret>,
+}
+
+impl Request {
+    /// A request without headers or body.
+    pub fn new(method: Method, url: impl Into<String>) -> Self {
+        Request {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a plain header.
+    pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers
+            .push((name.to_string(), HeaderValue::Plain(value.into())));
+        self
+    }
+
+    /// Adds a header whose value is a secret.
+    pub fn secret_header(mut self, name: &str, value: Secret) -> Self {
+        self.headers
+            .push((name.to_string(), HeaderValue::Secret(value)));
+        self
+    }
+
+    /// Sets a JSON body and its content type.
+    pub fn json(mut self, body: &serde_json::Value) -> Self {
+        self.body = Some(Secret::new(body.to_string()));
+        self.header("Content-Type", "application/json")
+    }
+
+    /// Sets a form-encoded body and its content type.
+    pub fn form(mut self, pairs: &[(&str, &str)]) -> Self {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            out.append_pair(k, v);
+        }
+        self.body = Some(Secret::new(out.finish()));
+        self.header("Content-Type", "application/x-www-form-urlencoded")
+    }
+
+    /// The value of a header, by case-insensitive name.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.expose())
+    }
+
+    /// `METHOD url-without-query`, safe for logs (queries can hold conversation ids).
+    pub fn describe(&self) -> String {
+        let path = self.url.split('?').next().unwrap_or_default();
+        format!("{} {}", self.method.as_str(), path)
+    }
+}
+
+/// An HTTP answer, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// Body text.
+    pub body: String,
+}
+
+impl Response {
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// True for 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Why a request got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The per-request time limit passed first.
+    Timeout,
+    /// No HTTP answer: DNS, refused connection, TLS, ... with the host's description.
+    Network(String),
+}
+
+/// What the flows need from the host: send a request, read the clock, wait.
+///
+/// Time is an argument of the core: the flows read it only through this trait, so
+/// tests drive it with a fake clock.
+// wasm is single-threaded and the futures never cross threads, so no `Send` bound.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// Sends one request, giving up after `timeout_ms`.
+    async fn send(&self, request: &Request, timeout_ms: u64) -> Result<Response, TransportError>;
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> u64;
+    /// Waits `ms` milliseconds.
+    async fn sleep(&self, ms: u64);
+    /// A debug line for the bot's log; never called with a secret.
+    fn log(&self, _message: &str) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_drops_the_query_and_debug_hides_secrets() {
+        let req = Request::new(Method::Get, "https://h/odata/Releases?$filter=x")
+            .secret_header("Authorization", Secret::new("Bearer abc"))
+            .json(&serde_json::json!({"password": "pw"}));
+        assert_eq!(req.describe(), "GET https://h/odata/Releases");
+        let debug = format!("{req:?}");
+        assert!(!debug.contains("abc") && !debug.contains("pw"), "{debug}");
+        assert_eq!(req.header_value("authorization"), Some("Bearer abc"));
+    }
+}

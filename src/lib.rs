@@ -1,0 +1,23 @@
+//! botpress-uipath: start UiPath Orchestrator jobs from Botpress v12 bots, and let the
+//! robots post back into the conversation.
+//!
+//! The crate is a sans-IO core (settings, requests, answers, JWTs) with one
+//! [`http::Transport`] trait that the flows in [`flow`] are written against. The wasm
+//! build adds the `fetch` transport and the JS bindings (module `wasm`, wasm32 only).
+
+pub mod auth;
+pub mod config;
+pub mod duration;
+pub mod error;
+pub mod fields;
+pub mod flow;
+pub mod http;
+pub mod odata;
+pub mod orchestrator;
+pub mod secret;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+/// The crate version, exported to JS as `version` so a bot can log which build it runs.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,157 @@
+//! Every `#[wasm_bindgen]` export of the package (API.md).
+
+use std::rc::Rc;
+
+use js_sys::Reflect;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::fetch::FetchTransport;
+use super::host::{self, Bp};
+use crate::config::{Conversation, JobSettings, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_SECONDS};
+use crate::duration;
+use crate::error::{Error, Result};
+use crate::fields;
+use crate::flow::{self, TokenCache};
+
+thread_local! {
+    // One cache per loaded package (one per Botpress process); wasm has one thread.
+    static TOKENS: Rc<TokenCache> = Rc::new(TokenCache::default());
+}
+
+/// `startUiPathJob(bp, event, args) → Promise<JobStart>` (API.md).
+#[wasm_bindgen(js_name = startUiPathJob)]
+pub async fn start_uipath_job(
+    bp: JsValue,
+    event: JsValue,
+    args: JsValue,
+) -> Result<JsValue, JsValue> {
+    start(bp, event, args).await.map_err(to_js_error)
+}
+
+async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
+    let bp = Bp::from_js(bp)?;
+    let conversation = Conversation::from_event(&host::event_fields(&event)?)?;
+    let args = host::to_json(&args, "args")?;
+    let module_config = bp.module_config(&conversation.bot_id).await?;
+    let settings = JobSettings::parse(&args, &module_config)?;
+    let botpress = match settings.botpress_token_seconds {
+        Some(_) => bp.botpress_endpoint(&conversation.bot_id).await?,
+        None => None,
+    };
+    let logger = bp.bot_logger(&conversation.bot_id);
+    let transport = FetchTransport {
+        logger: logger.clone(),
+    };
+    let cache = TOKENS.with(Rc::clone);
+    let started = flow::start_job(
+        &transport,
+        &cache,
+        &settings,
+        &conversation,
+        botpress.as_ref(),
+        &nonce(),
+    )
+    .await?;
+    if let Some(l) = &logger {
+        let ids: Vec<String> = started.jobs.iter().map(|j| j.id.to_string()).collect();
+        l.info_line(&format!(
+            "started {} job(s) of {} {} (ids {}), reference {}",
+            started.jobs.len(),
+            started.process_key,
+            started.process_version,
+            ids.join(", "),
+            started.reference
+        ));
+    }
+    to_js(&started)
+}
+
+/// `getBotpressToken(bp, event, options?) → Promise<string>` (API.md).
+#[wasm_bindgen(js_name = getBotpressToken)]
+pub async fn get_botpress_token(
+    bp: JsValue,
+    event: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    token(bp, event, options).await.map_err(to_js_error)
+}
+
+async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue> {
+    let bp = Bp::from_js(bp)?;
+    let conversation = Conversation::from_event(&host::event_fields(&event)?)?;
+    let options = host::to_json(&options, "options")?;
+    let seconds = match fields::present(options.get("expiresIn")) {
+        Some(serde_json::Value::Number(n)) => {
+            duration::parse_seconds(&n.to_string(), "options.expiresIn")?
+        }
+        Some(serde_json::Value::String(s)) => duration::parse_seconds(s, "options.expiresIn")?,
+        Some(_) => {
+            return Err(Error::config(
+                "options.expiresIn must be a duration like '1h' or a number of seconds",
+            ))
+        }
+        None => DEFAULT_TOKEN_SECONDS,
+    };
+    let timeout_ms = match fields::present(options.get("timeoutMs")) {
+        Some(v) => fields::integer("options.timeoutMs", v, 1000, 600_000)? as u64,
+        None => DEFAULT_TIMEOUT_MS,
+    };
+    let endpoint = bp
+        .botpress_endpoint(&conversation.bot_id)
+        .await?
+        .ok_or_else(|| {
+            Error::new(
+                crate::error::ErrorCode::BotpressTokenFailed,
+                "bp.http.getAxiosConfigForBot is not available",
+            )
+        })?;
+    let transport = FetchTransport {
+        logger: bp.bot_logger(&conversation.bot_id),
+    };
+    let token =
+        flow::botpress_token(&transport, &endpoint, &conversation, seconds, timeout_ms).await?;
+    Ok(JsValue::from_str(token.expose()))
+}
+
+/// The package version, so a bot can log which build it runs.
+#[wasm_bindgen]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Error::config(format!("could not convert the result: {e}")))
+}
+
+/// An `Error` with `name = 'UiPathError'`, `code`, and the HTTP details that exist.
+fn to_js_error(error: Error) -> JsValue {
+    let js = js_sys::Error::new(&error.message());
+    js.set_name("UiPathError");
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&js, &k.into(), &v);
+    };
+    set("code", error.code.as_str().into());
+    if let Some(s) = error.status {
+        set("status", s.into());
+    }
+    if let Some(c) = error.uipath_error_code {
+        set("uipathErrorCode", (c as f64).into());
+    }
+    if let Some(t) = &error.trace_id {
+        set("traceId", t.into());
+    }
+    if let Some(r) = &error.reference {
+        set("reference", r.into());
+    }
+    js.into()
+}
+
+/// A random job-reference suffix (not a secret: it only tells calls apart).
+fn nonce() -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = js_sys::Date::now() as u64;
+    format!("{b:x}{a:08x}")
+}

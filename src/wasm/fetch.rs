@@ -1,0 +1,141 @@
+//! [`Transport`] over the host's `fetch`, built with gloo-net.
+//!
+//! On Node below 18 the JS shim installs a `fetch` before this code runs. The deadline
+//! is a timer raced against the request; where the host has `AbortController`, the
+//! request is also aborted so no socket lingers.
+
+use futures_util::future::{select, Either};
+use gloo_net::http::RequestBuilder;
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::host::{js_message, Logger};
+use crate::http::{Method, Request, Response, Transport, TransportError};
+
+#[wasm_bindgen]
+extern "C" {
+    // Our own binding (gloo-net has one too) so a rejection's `cause` — undici puts
+    // `ECONNREFUSED` and DNS errors there — reaches the error message.
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+/// The wasm transport: `fetch`, `Date.now`, `setTimeout`, and the bot's logger.
+pub struct FetchTransport {
+    /// Where debug lines go, when the host has a logger.
+    pub logger: Option<Logger>,
+}
+
+impl Transport for FetchTransport {
+    async fn send(&self, request: &Request, timeout_ms: u64) -> Result<Response, TransportError> {
+        let method = match request.method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Post => gloo_net::http::Method::POST,
+        };
+        let controller = abort_controller();
+        let mut builder = RequestBuilder::new(&request.url)
+            .method(method)
+            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value.expose());
+        }
+        let built = match &request.body {
+            Some(body) => builder.body(body.expose().to_string()),
+            None => builder.build(),
+        }
+        .map_err(|e| TransportError::Network(format!("could not build the request: {e}")))?;
+        let raw: web_sys::Request = built.into();
+        let pending = global_fetch(&raw).map_err(|e| TransportError::Network(js_message(&e)))?;
+
+        let exchange = Box::pin(async move {
+            let answer = JsFuture::from(pending)
+                .await
+                .map_err(|e| TransportError::Network(js_message(&e)))?;
+            let answer: web_sys::Response = answer.dyn_into().map_err(|_| {
+                TransportError::Network("fetch resolved to something that is not a Response".into())
+            })?;
+            let answer = gloo_net::http::Response::from(answer);
+            let headers = answer
+                .headers()
+                .entries()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect();
+            let body = answer
+                .text()
+                .await
+                .map_err(|e| TransportError::Network(format!("reading the answer failed: {e}")))?;
+            Ok(Response {
+                status: answer.status(),
+                headers,
+                body,
+            })
+        });
+        let timer = Timer::new(timeout_ms);
+        let outcome = select(exchange, Box::pin(timer.wait())).await;
+        match outcome {
+            Either::Left((result, _)) => result,
+            Either::Right(_) => {
+                if let Some(c) = controller {
+                    c.abort();
+                }
+                Err(TransportError::Timeout)
+            }
+        }
+    }
+
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+
+    async fn sleep(&self, ms: u64) {
+        Timer::new(ms).wait().await;
+    }
+
+    fn log(&self, message: &str) {
+        if let Some(l) = &self.logger {
+            l.debug_line(message);
+        }
+    }
+}
+
+/// `new AbortController()` where the host has one (Node 15+).
+fn abort_controller() -> Option<web_sys::AbortController> {
+    let has = Reflect::get(&js_sys::global(), &"AbortController".into()).ok()?;
+    if has.is_undefined() {
+        return None;
+    }
+    web_sys::AbortController::new().ok()
+}
+
+/// A `setTimeout` that is cleared when dropped, so a finished request does not keep
+/// Node's event loop alive until its deadline.
+struct Timer {
+    handle: JsValue,
+    promise: Promise,
+}
+
+impl Timer {
+    fn new(ms: u64) -> Timer {
+        let mut handle = JsValue::UNDEFINED;
+        let promise = Promise::new(&mut |resolve, _| {
+            handle = set_timeout(&resolve, ms as f64);
+        });
+        Timer { handle, promise }
+    }
+
+    async fn wait(&self) {
+        let _ = JsFuture::from(self.promise.clone()).await;
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.handle);
+    }
+}
