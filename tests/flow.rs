@@ -1,0 +1,400 @@
+//! The job-start flow over a fake transport: request shapes, retries, the token cache,
+//! and that failures start nothing and leak no secret.
+
+use std::cell::{Cell, RefCell};
+
+use botpress_uipath::config::{Conversation, JobSettings};
+use botpress_uipath::error::ErrorCode;
+use botpress_uipath::flow::{self, BotpressEndpoint, TokenCache};
+use botpress_uipath::http::{Method, Request, Response, Transport, TransportError};
+use botpress_uipath::secret::Secret;
+use futures_executor::block_on;
+use serde_json::{json, Value};
+
+type Handler = Box<dyn Fn(&Request, usize) -> Result<Response, TransportError>>;
+
+/// Answers by the first route whose path fragment the URL contains; records everything.
+struct Fake {
+    routes: Vec<(Method, &'static str, Handler)>,
+    sent: RefCell<Vec<Request>>,
+    clock: Cell<u64>,
+}
+
+impl Fake {
+    fn new() -> Fake {
+        Fake {
+            routes: Vec::new(),
+            sent: RefCell::new(Vec::new()),
+            clock: Cell::new(1_000_000),
+        }
+    }
+
+    /// Adds a route that takes precedence over the ones already there.
+    fn route(
+        mut self,
+        method: Method,
+        fragment: &'static str,
+        h: impl Fn(&Request, usize) -> Result<Response, TransportError> + 'static,
+    ) -> Fake {
+        self.routes.insert(0, (method, fragment, Box::new(h)));
+        self
+    }
+
+    /// Routes for a working Orchestrator, the identity server and Botpress.
+    fn healthy() -> Fake {
+        Fake::new()
+            .route(Method::Post, "/identity_/connect/token", |_, _| ok(200, json!({"access_token": "AT-1", "expires_in": 3600, "token_type": "Bearer"})))
+            .route(Method::Get, "/odata/Releases", |_, _| ok(200, json!({"value": [
+                {"Id": 1, "Key": "rel-old", "Name": "Invoice", "ProcessKey": "InvoiceBot", "ProcessVersion": "1.0.9"},
+                {"Id": 2, "Key": "rel-new", "Name": "Invoice 2", "ProcessKey": "InvoiceBot", "ProcessVersion": "1.0.10"}]})))
+            .route(Method::Get, "/mod/uipath/auth/token", |_, _| ok(200, json!({"token": "BP-TOKEN"})))
+            .route(Method::Post, "StartJobs", |_, _| ok(201, json!({"value": [{"Id": 77, "Key": "job-key", "State": "Pending"}]})))
+    }
+
+    fn count(&self, fragment: &str) -> usize {
+        self.sent
+            .borrow()
+            .iter()
+            .filter(|r| r.url.contains(fragment))
+            .count()
+    }
+
+    fn last(&self, fragment: &str) -> Request {
+        self.sent
+            .borrow()
+            .iter()
+            .rev()
+            .find(|r| r.url.contains(fragment))
+            .cloned()
+            .expect("no such request")
+    }
+}
+
+impl Transport for Fake {
+    async fn send(&self, request: &Request, _timeout_ms: u64) -> Result<Response, TransportError> {
+        self.sent.borrow_mut().push(request.clone());
+        let n = self.count(request.url.split('?').next().unwrap_or_default());
+        for (m, frag, h) in &self.routes {
+            if *m == request.method && request.url.contains(frag) {
+                return h(request, n);
+            }
+        }
+        ok(404, json!({"message": "no route", "errorCode": 1002}))
+    }
+    fn now_ms(&self) -> u64 {
+        self.clock.get()
+    }
+    async fn sleep(&self, ms: u64) {
+        self.clock.set(self.clock.get() + ms);
+    }
+}
+
+fn ok(status: u16, body: Value) -> Result<Response, TransportError> {
+    Ok(Response {
+        status,
+        headers: vec![],
+        body: body.to_string(),
+    })
+}
+
+fn settings(patch: Value) -> JobSettings {
+    let mut args = json!({
+        "organization": "acme", "tenant": "Dev", "folder": "Finance/Invoices", "processKey": "InvoiceBot",
+        "auth": {"clientId": "app-id", "clientSecret": "CLIENT-SECRET-XYZ"},
+        "inputArguments": {"amount": 12, "channel": "spoofed"},
+        "externalUrl": "https://bot.acme.com"
+    });
+    for (k, v) in patch.as_object().unwrap() {
+        args[k] = v.clone();
+    }
+    JobSettings::parse(&args, &json!({})).unwrap()
+}
+
+fn conversation() -> Conversation {
+    Conversation {
+        bot_id: "bot-1".into(),
+        channel: "web".into(),
+        target: "user-1".into(),
+        thread_id: Some("thread-9".into()),
+    }
+}
+
+fn botpress() -> BotpressEndpoint {
+    BotpressEndpoint {
+        base_url: "http://localhost:3000/api/v1/bots/bot-1".into(),
+        headers: vec![("Authorization".into(), Secret::new("Bearer SERVER-JWT"))],
+    }
+}
+
+fn run(
+    fake: &Fake,
+    cache: &TokenCache,
+    s: &JobSettings,
+) -> botpress_uipath::error::Result<botpress_uipath::orchestrator::JobStart> {
+    block_on(flow::start_job(
+        fake,
+        cache,
+        s,
+        &conversation(),
+        Some(&botpress()),
+        "n1",
+    ))
+}
+
+#[test]
+fn happy_path_sends_the_real_request_shapes() {
+    let fake = Fake::healthy();
+    let started = run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap();
+    assert_eq!(started.release_key, "rel-new", "newest version wins");
+    assert_eq!(started.process_version, "1.0.10");
+    assert_eq!(started.jobs[0].id, 77);
+    assert_eq!(started.reference, "botpress:bot-1:n1");
+    assert_eq!(
+        fake.sent.borrow().len(),
+        4,
+        "token, releases, callback token, StartJobs"
+    );
+
+    let token = fake.last("connect/token");
+    assert_eq!(
+        token.url,
+        "https://cloud.uipath.com/identity_/connect/token"
+    );
+
+    let releases = fake.last("/odata/Releases");
+    assert!(releases
+        .url
+        .starts_with("https://cloud.uipath.com/acme/Dev/orchestrator_/odata/Releases?"));
+    assert_eq!(
+        releases.header_value("X-UIPATH-FolderPath"),
+        Some("Finance/Invoices")
+    );
+    assert_eq!(releases.header_value("X-UIPATH-TenantName"), Some("Dev"));
+    assert_eq!(releases.header_value("Authorization"), Some("Bearer AT-1"));
+
+    let bp = fake.last("/mod/uipath/auth/token");
+    assert_eq!(bp.url, "http://localhost:3000/api/v1/bots/bot-1/mod/uipath/auth/token?expiresIn=3600s&channel=web&target=user-1&threadId=thread-9");
+    assert_eq!(bp.header_value("Authorization"), Some("Bearer SERVER-JWT"));
+
+    let start = fake.last("StartJobs");
+    assert_eq!(
+        start.header_value("X-UIPATH-FolderPath"),
+        Some("Finance/Invoices")
+    );
+    let body: Value = serde_json::from_str(start.body.as_ref().unwrap().expose()).unwrap();
+    let info = &body["startInfo"];
+    assert_eq!(info["ReleaseKey"], "rel-new");
+    assert_eq!(info["Strategy"], "ModernJobsCount");
+    assert_eq!(info["JobsCount"], 1);
+    assert_eq!(info["Reference"], "botpress:bot-1:n1");
+    let input: Value = serde_json::from_str(
+        info["InputArguments"]
+            .as_str()
+            .expect("InputArguments is a string"),
+    )
+    .unwrap();
+    assert_eq!(
+        input,
+        json!({"amount": 12, "channel": "web", "target": "user-1", "botId": "bot-1",
+        "threadId": "thread-9", "botpressToken": "BP-TOKEN", "botpressUrl": "https://bot.acme.com"})
+    );
+}
+
+#[test]
+fn token_cache_saves_a_request_and_recovers_from_revocation() {
+    let fake = Fake::healthy();
+    let cache = TokenCache::default();
+    run(&fake, &cache, &settings(json!({}))).unwrap();
+    run(&fake, &cache, &settings(json!({}))).unwrap();
+    assert_eq!(
+        fake.count("connect/token"),
+        1,
+        "second start reuses the token"
+    );
+
+    // Orchestrator revokes it: one 401, a fresh token, the same call again.
+    let revoked = Fake::healthy().route(Method::Get, "/odata/Releases", |r, _| {
+        if r.header_value("Authorization") == Some("Bearer AT-1") {
+            ok(401, json!({"message": "expired"}))
+        } else {
+            ok(500, json!({}))
+        }
+    });
+    let _ = run(&revoked, &cache, &settings(json!({})));
+    assert_eq!(revoked.count("connect/token"), 1);
+    assert_eq!(revoked.count("/odata/Releases"), 2);
+}
+
+#[test]
+fn rate_limit_waits_retry_after_then_succeeds() {
+    let fake = Fake::healthy().route(Method::Get, "/odata/Releases", |_, n| {
+        if n == 1 {
+            Ok(Response { status: 429, headers: vec![("retry-after".into(), "2".into())], body: "{}".into() })
+        } else {
+            ok(200, json!({"value": [{"Id": 1, "Key": "k", "Name": "n", "ProcessKey": "InvoiceBot", "ProcessVersion": "1"}]}))
+        }
+    });
+    let before = fake.now_ms();
+    run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap();
+    assert_eq!(fake.count("/odata/Releases"), 2);
+    assert!(fake.now_ms() - before >= 2000, "waited Retry-After");
+}
+
+#[test]
+fn rate_limit_longer_than_the_deadline_gives_rate_limited() {
+    let fake = Fake::new().route(Method::Get, "/odata/Releases", |_, _| {
+        Ok(Response {
+            status: 429,
+            headers: vec![("retry-after".into(), "120".into())],
+            body: r#"{"message":"slow down"}"#.into(),
+        })
+    });
+    let err = run(
+        &fake,
+        &TokenCache::default(),
+        &settings(json!({"auth": {"accessToken": "AT"}})),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::RateLimited);
+    assert_eq!(fake.count("StartJobs"), 0);
+}
+
+#[test]
+fn lost_startjobs_answer_is_resolved_by_reference_not_by_a_second_start() {
+    let fake = Fake::healthy()
+        .route(Method::Post, "StartJobs", |_, _| {
+            ok(503, json!({"message": "deploying"}))
+        })
+        .route(Method::Get, "/odata/Jobs", |r, _| {
+            assert!(
+                r.url
+                    .contains("Reference%20eq%20%27botpress%3Abot-1%3An1%27"),
+                "{}",
+                r.url
+            );
+            ok(
+                200,
+                json!({"value": [{"Id": 5, "Key": "k5", "State": "Running"}]}),
+            )
+        });
+    let started = run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap();
+    assert_eq!(started.jobs[0].id, 5);
+    assert_eq!(fake.count("StartJobs"), 1, "never started twice");
+}
+
+#[test]
+fn network_error_with_no_job_behind_it_is_retried() {
+    let fake = Fake::healthy()
+        .route(Method::Post, "StartJobs", |_, n| {
+            if n == 1 {
+                Err(TransportError::Network("socket hang up".into()))
+            } else {
+                ok(
+                    201,
+                    json!({"value": [{"Id": 8, "Key": "k8", "State": "Pending"}]}),
+                )
+            }
+        })
+        .route(Method::Get, "/odata/Jobs", |_, _| {
+            ok(200, json!({"value": []}))
+        });
+    let started = run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap();
+    assert_eq!(started.jobs[0].id, 8);
+    assert_eq!(fake.count("StartJobs"), 2);
+    assert_eq!(fake.count("/odata/Jobs?"), 1);
+}
+
+#[test]
+fn timeout_on_startjobs_names_the_reference() {
+    let fake = Fake::healthy().route(Method::Post, "StartJobs", |_, _| {
+        Err(TransportError::Timeout)
+    });
+    let err = run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Timeout);
+    assert_eq!(err.reference.as_deref(), Some("botpress:bot-1:n1"));
+    assert!(err.detail.contains("may have started"));
+}
+
+#[test]
+fn unknown_folder_lists_the_folders_there_are() {
+    let fake = Fake::healthy()
+        .route(Method::Get, "/odata/Releases", |_, _| ok(400, json!({"message": "Folder does not exist or the user does not have access to the folder.", "errorCode": 1100, "traceId": "tr-1"})))
+        .route(Method::Get, "/odata/Folders", |r, _| {
+            assert!(r.header_value("X-UIPATH-FolderPath").is_none());
+            ok(200, json!({"value": [{"FullyQualifiedName": "Shared"}, {"FullyQualifiedName": "Finance"}]}))
+        });
+    let err = run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap_err();
+    assert_eq!(err.code, ErrorCode::FolderNotFound);
+    assert_eq!(err.trace_id.as_deref(), Some("tr-1"));
+    assert!(
+        err.detail.contains("\"Finance/Invoices\"")
+            && err.detail.ends_with("found: Shared, Finance"),
+        "{}",
+        err.detail
+    );
+    assert_eq!(fake.count("StartJobs") + fake.count("auth/token"), 0);
+}
+
+#[test]
+fn unknown_process_lists_the_processes_there_are() {
+    let fake = Fake::healthy().route(Method::Get, "/odata/Releases", |r, _| {
+        if r.url.contains("filter") {
+            ok(200, json!({"value": []}))
+        } else {
+            ok(
+                200,
+                json!({"value": [{"ProcessKey": "A"}, {"ProcessKey": "B"}]}),
+            )
+        }
+    });
+    let err = run(
+        &fake,
+        &TokenCache::default(),
+        &settings(json!({"processKey": "X"})),
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::ProcessNotFound);
+    assert_eq!(err.message(), "PROCESS_NOT_FOUND: no release with process key or name \"X\" in folder \"Finance/Invoices\"; found: A, B");
+}
+
+#[test]
+fn failures_start_nothing_and_never_show_a_secret() {
+    let secret_echo = |_: &Request, _| {
+        ok(
+            400,
+            json!({"error": "invalid_client", "error_description": "bad secret CLIENT-SECRET-XYZ"}),
+        )
+    };
+    let cases: Vec<(Fake, ErrorCode)> = vec![
+        (Fake::healthy().route(Method::Post, "connect/token", secret_echo), ErrorCode::AuthFailed),
+        (Fake::healthy().route(Method::Get, "auth/token", |_, _| ok(404, json!({}))), ErrorCode::BotpressTokenFailed),
+        (Fake::healthy().route(Method::Post, "StartJobs", |r, _| ok(400, json!({"message": format!("bad body {}", r.body.as_ref().unwrap().expose()), "errorCode": 2818}))), ErrorCode::OrchestratorError),
+        (Fake::healthy().route(Method::Get, "Releases", |_, _| ok(403, json!({"message": "no permission for AT-1"}))), ErrorCode::AuthFailed),
+    ];
+    for (fake, code) in cases {
+        let err = run(&fake, &TokenCache::default(), &settings(json!({}))).unwrap_err();
+        assert_eq!(err.code, code, "{err}");
+        let shown = format!("{err} {err:?}");
+        for secret in ["CLIENT-SECRET-XYZ", "AT-1", "BP-TOKEN", "SERVER-JWT"] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+        if code != ErrorCode::OrchestratorError {
+            assert_eq!(fake.count("StartJobs"), 0, "{code}: nothing started");
+        }
+    }
+}
+
+#[test]
+fn botpress_token_alone() {
+    let fake = Fake::healthy();
+    let t = block_on(flow::botpress_token(
+        &fake,
+        &botpress(),
+        &conversation(),
+        5400,
+        10_000,
+    ))
+    .unwrap();
+    assert_eq!(t.expose(), "BP-TOKEN");
+    assert!(fake.last("auth/token").url.contains("expiresIn=5400s"));
+}
