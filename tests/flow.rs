@@ -1,4 +1,5 @@
 //! The job-start flow over a fake transport: request shapes, retries, the token cache,
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! and that failures start nothing and leak no secret.
 
 use std::cell::{Cell, RefCell};
