@@ -1,6 +1,6 @@
 //! The job-start flow over a fake transport: request shapes, retries, the token cache,
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! and that failures start nothing and leak no secret.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::{Cell, RefCell};
 
