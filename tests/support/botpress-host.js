@@ -1,0 +1,165 @@
+'use strict'
+// A Botpress-v12-like host for tests and the demo: an express server that mounts
+// per-bot module routers the way Botpress does, and a `bp` object with the SDK calls
+// the package touches (shared/botpress-v12.md). `replyToEvent` records what users see.
+
+const http = require('http')
+const express = require('express')
+const jwt = require('jsonwebtoken')
+
+const ALL_BOTS = '___'
+
+/**
+ * Starts the host. Options: `secret` (the server's APP_SECRET), `bots` ({ id: { private,
+ * disabled } }), `moduleConfig` ({ botId: config } or a config for every bot),
+ * `cookieAuth` (getAxiosConfigForBot answers with Cookie + CSRF-Token).
+ */
+function startBotpress (options) {
+  const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {} }, moduleConfig: {} }, options || {})
+  const app = express()
+  const replies = []
+  const logs = []
+  const listeners = []
+  const host = { replies: replies, logs: logs, secret: opts.secret, requests: [] }
+
+  app.use((req, res, next) => { host.requests.push({ method: req.method, path: req.path }); next() })
+
+  const logger = {
+    forBot () { return logger },
+    attachError () { return logger },
+    debug (m, meta) { logs.push({ level: 'debug', message: m, meta: meta }) },
+    info (m, meta) { logs.push({ level: 'info', message: m, meta: meta }) },
+    warn (m, meta) { logs.push({ level: 'warn', message: m, meta: meta }) },
+    error (m, meta) { logs.push({ level: 'error', message: m, meta: meta }) },
+    critical (m, meta) { logs.push({ level: 'critical', message: m, meta: meta }) }
+  }
+
+  /** A token like the ones Botpress signs for collaborators and for itself. */
+  function serverToken () {
+    return jwt.sign({ email: 'server', strategy: 'default', isSuperAdmin: true }, opts.secret, { expiresIn: '5m', audience: 'collaborators' })
+  }
+
+  function checkAuthentication (req, res, next) {
+    let token = null
+    const header = /^bearer (.+)$/i.exec(req.headers.authorization || '')
+    if (header) token = header[1]
+    const cookie = /(?:^|;\s*)jwtToken=([^;]+)/.exec(req.headers.cookie || '')
+    if (!token && cookie && req.headers['csrf-token']) token = cookie[1]
+    try {
+      if (!token) throw new Error('No authorization token')
+      req.tokenUser = jwt.verify(token, opts.secret, { audience: 'collaborators' })
+      next()
+    } catch (err) {
+      res.status(401).json({ statusCode: 401, errorCode: 'BP_0041', type: 'UnauthorizedError', message: 'Unauthorized: ' + err.message })
+    }
+  }
+
+  // Botpress's check before any module router: disabled bots 404, private bots need a
+  // collaborator token, and botId ___ skips the check.
+  function botVisibility (req, res, next) {
+    const id = req.params.botId
+    if (id === ALL_BOTS) return next()
+    const bot = opts.bots[id]
+    if (!bot || bot.disabled) return res.status(404).json({ statusCode: 404, errorCode: 'BP_0040', type: 'NotFoundError', message: 'Bot not found' })
+    if (bot.private) return checkAuthentication(req, res, next)
+    next()
+  }
+
+  const flag = (value, req) => (typeof value === 'function' ? value(req) : value)
+
+  const bp = {
+    http: {
+      async getAxiosConfigForBot (botId, o) {
+        const token = serverToken()
+        const headers = opts.cookieAuth
+          ? { Cookie: 'jwtToken=' + token + ';', 'CSRF-Token': 'csrf-' + token.slice(-8) }
+          : { Authorization: 'Bearer ' + token }
+        return { baseURL: host.url + '/api/v1/bots/' + botId, headers: headers }
+      },
+      createRouterForBot (name, o) {
+        const routerOptions = Object.assign({ checkAuthentication: true, enableJsonBodyParser: true }, o || {})
+        const router = express.Router({ mergeParams: true })
+        const guard = express.Router({ mergeParams: true })
+        guard.use((req, res, next) => (flag(routerOptions.checkAuthentication, req) ? checkAuthentication(req, res, next) : next()))
+        guard.use((req, res, next) => (flag(routerOptions.enableJsonBodyParser, req) ? express.json({ limit: routerOptions.bodyLimit || '100kb' })(req, res, next) : next()))
+        guard.use(router)
+        app.use('/api/v1/bots/:botId/mod/' + name, botVisibility, guard)
+        return router
+      }
+    },
+    config: {
+      async getModuleConfigForBot (moduleName, botId) {
+        if (moduleName !== 'uipath') return {}
+        const perBot = opts.moduleConfig[botId]
+        return Object.assign({}, perBot && typeof perBot === 'object' && !Array.isArray(perBot) ? perBot : opts.moduleConfig)
+      }
+    },
+    events: {
+      replyToEvent (dest, payloads, incomingEventId) {
+        for (const key of ['botId', 'channel', 'target']) {
+          if (typeof dest[key] !== 'string' || !dest[key]) throw new Error('"' + key + '" is required')
+        }
+        if (dest.threadId !== undefined && typeof dest.threadId !== 'string') throw new Error('"threadId" must be a string')
+        payloads.forEach((payload) => {
+          const reply = { botId: dest.botId, channel: dest.channel, target: dest.target, threadId: dest.threadId, payload: payload }
+          replies.push(reply)
+          listeners.forEach((l) => l(reply))
+        })
+      }
+    },
+    logger: logger
+  }
+  host.bp = bp
+  host.serverToken = serverToken
+  host.onReply = (fn) => listeners.push(fn)
+
+  // Express's final error handler answers JSON, like Botpress.
+  host.finish = () => {
+    app.use((err, req, res, next) => {
+      const status = err.status || err.statusCode || 500
+      res.status(status).json({ statusCode: status, errorCode: 'BP_0000', type: err.type || 'Error', message: err.message })
+    })
+  }
+
+  return new Promise((resolve) => {
+    const server = http.createServer(app)
+    server.listen(0, '127.0.0.1', () => {
+      host.url = 'http://127.0.0.1:' + server.address().port
+      host.close = () => new Promise((done) => server.close(() => done()))
+      resolve(host)
+    })
+  })
+}
+
+/**
+ * The original Botpress `uipath` module (12.3+), as its source behaves: the token route
+ * signs `{}` with the server secret, `expiresIn` from the query passed to jsonwebtoken as
+ * is (default '1m'); the message route checks the signature only and replies wherever
+ * the body says.
+ */
+function installOriginalModule (host) {
+  const auth = host.bp.http.createRouterForBot('uipath/auth', { checkAuthentication: true })
+  auth.get('/token', (req, res) => {
+    const raw = req.query.expiresIn || '1m'
+    // passed on as is: jsonwebtoken reads a string of digits as milliseconds
+    try {
+      res.send({ token: jwt.sign({}, host.secret, { expiresIn: raw }) })
+    } catch (err) {
+      res.status(400).send({ message: err.message })
+    }
+  })
+  const open = host.bp.http.createRouterForBot('uipath', { checkAuthentication: false })
+  open.post('/message', (req, res) => {
+    const m = /^bearer (.+)$/i.exec(req.headers.authorization || '')
+    try {
+      jwt.verify(m ? m[1] : '', host.secret)
+    } catch (err) {
+      return res.status(401).json({ statusCode: 401, errorCode: 'BP_0041', type: 'UnauthorizedError', message: 'Unauthorized: ' + err.message })
+    }
+    const b = req.body
+    host.bp.events.replyToEvent({ channel: b.channel, target: b.target, botId: b.botId, threadId: b.threadId }, [b.message])
+    res.sendStatus(200)
+  })
+}
+
+module.exports = { startBotpress, installOriginalModule, ALL_BOTS }
