@@ -17,7 +17,7 @@ pub mod orchestrator;
 pub mod secret;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 /// The crate version, exported to JS as `version` so a bot can log which build it runs.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -7,3 +7,5 @@
 mod exports;
 mod fetch;
 mod host;
+
+pub use exports::{get_botpress_token, start_uipath_job, version};

@@ -1,0 +1,83 @@
+'use strict'
+// The demo: a Botpress conversation starts a UiPath job on the local Orchestrator
+// emulator, and the robot's Callback messages arrive back in the conversation.
+// Everything runs on 127.0.0.1; nothing here needs the internet or a UiPath account.
+
+const { startOrchestrator } = require('./emulator/orchestrator')
+const { robot } = require('./emulator/robot')
+const { startBotpress } = require('./support/botpress-host')
+const { installModule } = require('./support/module')
+const uipath = require('../js-shim')
+
+const say = (who, text) => console.log(('  ' + who).padEnd(15) + text)
+
+async function main () {
+  let finish
+  const finished = new Promise((resolve) => { finish = resolve })
+  const player = robot({
+    messages: ['Invoice INV-0042 found, 1,250.00 EUR.', 'Payment scheduled for tomorrow.', { type: 'text', text: 'All done ✅' }],
+    delayMs: 150,
+    output: { paid: true, invoice: 'INV-0042' },
+    onDone: (job) => setTimeout(() => finish(job), 50)
+  })
+  const orchestrator = await startOrchestrator({ onJobStarted: player })
+  const botpress = await startBotpress({
+    moduleConfig: {
+      cloudUrl: orchestrator.origin, // a real bot leaves this out: https://cloud.uipath.com
+      organization: 'acme',
+      tenant: 'DefaultTenant',
+      auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' },
+      folder: 'Finance/Invoices'
+    }
+  })
+  const moduleInfo = installModule(botpress)
+  botpress.finish()
+  botpress.onReply((r) => say('bot →', r.payload.text + '   (' + r.channel + ', thread ' + r.threadId + ')'))
+
+  console.log('botpress-uipath ' + uipath.version + ' demo on Node ' + process.version + ' (fetch: ' + uipath.fetchSource + ')')
+  console.log('Orchestrator emulator: ' + orchestrator.cloudUrl)
+  console.log('Botpress host:         ' + botpress.url + '  (module: ' + moduleInfo.name + ')\n')
+  console.log('Conversation')
+  const event = { id: 'evt-1', type: 'text', direction: 'incoming', botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'conv-7', payload: { type: 'text', text: 'Please pay invoice INV-0042' }, state: { temp: {} } }
+  say('user →', event.payload.text)
+
+  // What a flow node does: run the Studio action with its (Mustache-rendered, string) args.
+  const temp = event.state.temp
+  await moduleInfo.runAction('uipath/startJob', { bp: botpress.bp, event: event, temp: temp, args: {
+    processKey: 'InvoiceBot', inputArguments: '{"invoice": "INV-0042"}', externalUrl: botpress.url
+  } })
+  const started = temp.uipathJob
+  say('bot →', 'Started job ' + started.jobs[0].id + ' (' + started.processKey + ' ' + started.processVersion + ').')
+
+  const job = await finished
+  say('Orchestrator', 'job ' + job.Id + ' ' + job.State + ', output ' + job.OutputArguments)
+
+  console.log('\nRequests Orchestrator saw (secrets shown as […])')
+  for (const r of orchestrator.requests) {
+    let line = r.method + ' ' + r.path
+    if (r.query.$filter) line += '  $filter=' + r.query.$filter
+    const folder = r.headers['x-uipath-folderpath'] || r.headers['x-uipath-organizationunitid']
+    if (folder) line += '  [X-UIPATH-FolderPath: ' + folder + ']'
+    console.log('  ' + line)
+    if (r.json && r.json.startInfo) {
+      const info = Object.assign({}, r.json.startInfo)
+      const input = JSON.parse(info.InputArguments)
+      input.botpressToken = input.botpressToken ? '[…]' : undefined
+      info.InputArguments = input
+      console.log('    startInfo: ' + JSON.stringify(info, null, 2).split('\n').join('\n    '))
+    }
+  }
+  console.log('\nCallbacks the robot sent: ' + player.outcomes.map((o) => 'HTTP ' + o.status).join(', '))
+  const delivered = botpress.replies.length
+  await orchestrator.close()
+  await botpress.close()
+  if (delivered !== 3 || job.State !== 'Successful') {
+    console.error('demo failed: ' + delivered + ' messages delivered, job ' + job.State)
+    process.exitCode = 1
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})

@@ -1,0 +1,56 @@
+'use strict'
+// Plays the UiPath robot of a started job: it reads the callback fields from the job's
+// InputArguments and sends what the Botpress component's `Callback` activity sends —
+// `POST {botpressUrl}/api/v1/bots/___/mod/uipath/message`, `Authorization: bearer …`
+// (lower-case scheme), body `{message, target, channel, botId}` and no threadId —
+// then marks the job Successful (or Faulted if a callback was refused).
+
+const http = require('http')
+
+/**
+ * Returns an `onJobStarted` handler for the emulator. `messages` are Botpress payloads
+ * (or strings, sent as text); `outcomes` collects each callback's HTTP status.
+ */
+function robot (options) {
+  const o = Object.assign({ messages: ['Working on it…', 'Done.'], delayMs: 20, output: { status: 'ok' } }, options || {})
+  const outcomes = []
+  const handler = async function (job, input) {
+    job.State = 'Running'
+    job.StartTime = new Date().toISOString()
+    let refused = null
+    for (const m of o.messages) {
+      await sleep(o.delayMs)
+      const message = typeof m === 'string' ? { type: 'text', text: m } : m
+      const body = { message: message, target: input.target, channel: input.channel, botId: input.botId }
+      const url = (input.botpressUrl || o.botpressUrl) + '/api/v1/bots/___/mod/uipath/message'
+      const status = await post(url, body, input.botpressToken).catch((e) => 'network: ' + e.message)
+      outcomes.push({ jobId: job.Id, status: status })
+      if (status !== 200 && !refused) refused = status
+    }
+    job.State = refused ? 'Faulted' : 'Successful'
+    job.EndTime = new Date().toISOString()
+    job.Info = refused ? 'Callback refused: ' + refused : 'Job completed'
+    job.OutputArguments = JSON.stringify(o.output)
+    if (o.onDone) o.onDone(job)
+  }
+  handler.outcomes = outcomes
+  return handler
+}
+
+function post (url, body, token) {
+  return new Promise((resolve, reject) => {
+    const data = Buffer.from(JSON.stringify(body))
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': data.length, Authorization: 'bearer ' + token }
+    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)) })
+    req.on('error', reject)
+    req.end(data)
+  })
+}
+
+function sleep (ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+module.exports = { robot }
