@@ -7,7 +7,7 @@ node_bin="${1:-node}"
 major=$("$node_bin" -p 'process.versions.node.split(".")[0]')
 echo "== node tier on Node $("$node_bin" --version)"
 if [ "$major" -ge 18 ]; then
-  "$node_bin" --test tests/node/
+  "$node_bin" --test tests/node/*.test.js
 else
   "$node_bin" tests/node/run.js
 fi

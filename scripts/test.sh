@@ -18,7 +18,7 @@ echo "== tier 1: cargo test"
 cargo test --quiet
 
 echo "== tier 2: wasm-pack test --node"
-wasm-pack --quiet test --node
+wasm-pack test --node
 
 echo "== build pkg/ (release, Node 12 compatible)"
 bash scripts/build.sh
