@@ -3,10 +3,11 @@
 // It loads pkg/ once, supplies fetch where Node has none, and turns the core's
 // errors into UiPathError. No UiPath logic lives here.
 
-const { ensureFetch } = require('./fetch')
+const { ensureFetch, proxyAwareFetch } = require('./fetch')
 
 const fetchSource = ensureFetch()
 const core = require('../pkg/botpress_uipath.js')
+core.setFetch(proxyAwareFetch)
 
 /** The stable error codes of the contract (API.md, "Errors"). */
 const ERROR_CODES = Object.freeze([

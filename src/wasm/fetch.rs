@@ -4,6 +4,8 @@
 //! is a timer raced against the request; where the host has `AbortController`, the
 //! request is also aborted so no socket lingers.
 
+use std::cell::RefCell;
+
 use futures_util::future::{select, Either};
 use gloo_net::http::RequestBuilder;
 use js_sys::{Promise, Reflect};
@@ -24,6 +26,25 @@ extern "C" {
     fn set_timeout(callback: &js_sys::Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+}
+
+thread_local! {
+    // A host-provided fetch (the shim's proxy-aware one); the global `fetch` when unset.
+    static CUSTOM_FETCH: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Replaces the global `fetch` for this package's requests (`None` restores it).
+pub fn set_custom_fetch(fetch: Option<js_sys::Function>) {
+    CUSTOM_FETCH.with(|f| *f.borrow_mut() = fetch);
+}
+
+fn call_fetch(request: &web_sys::Request) -> Result<Promise, JsValue> {
+    match CUSTOM_FETCH.with(|f| f.borrow().clone()) {
+        Some(custom) => custom
+            .call1(&JsValue::NULL, request)
+            .map(|v| Promise::resolve(&v)),
+        None => global_fetch(request),
+    }
 }
 
 /// The wasm transport: `fetch`, `Date.now`, `setTimeout`, and the bot's logger.
@@ -51,15 +72,20 @@ impl Transport for FetchTransport {
         }
         .map_err(|e| TransportError::Network(format!("could not build the request: {e}")))?;
         let raw: web_sys::Request = built.into();
-        let pending = global_fetch(&raw).map_err(|e| TransportError::Network(js_message(&e)))?;
+        let pending = call_fetch(&raw).map_err(|e| TransportError::Network(js_message(&e)))?;
 
         let exchange = Box::pin(async move {
             let answer = JsFuture::from(pending)
                 .await
                 .map_err(|e| TransportError::Network(js_message(&e)))?;
-            let answer: web_sys::Response = answer.dyn_into().map_err(|_| {
-                TransportError::Network("fetch resolved to something that is not a Response".into())
-            })?;
+            if !answer.is_object() {
+                return Err(TransportError::Network(
+                    "fetch resolved to something that is not a Response".into(),
+                ));
+            }
+            // Not `dyn_into`: a proxied request is answered by node-fetch, whose Response is
+            // not the runtime's class but has the same shape (status, headers, text()).
+            let answer: web_sys::Response = answer.unchecked_into();
             let answer = gloo_net::http::Response::from(answer);
             let headers = answer
                 .headers()

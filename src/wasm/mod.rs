@@ -8,4 +8,4 @@ mod exports;
 mod fetch;
 mod host;
 
-pub use exports::{get_botpress_token, start_uipath_job, version};
+pub use exports::{get_botpress_token, set_fetch, start_uipath_job, version};

@@ -1,0 +1,105 @@
+'use strict'
+// Where Botpress v12 runs the package: both action modes (trusted, and vm2's NodeVM with
+// Botpress's own options), behind an HTTP proxy, with or without a native fetch.
+
+const assert = require('assert')
+const http = require('http')
+const { test, before, after } = require('../support/harness')
+const { startWorld } = require('../support/fixture')
+const { runTrusted } = require('../support/module')
+const uipath = require('../../js-shim')
+
+let w
+before(async () => { w = await startWorld() })
+after(async () => { await w.close() })
+
+const ACTION = [
+  "const uipath = require('botpress-uipath')",
+  'const run = async () => {',
+  '  temp.job = await uipath.startUiPathJob(bp, event, args)',
+  '  temp.callbackToken = await uipath.getBotpressToken(bp, event, { expiresIn: 60 })',
+  '}',
+  'return run()'
+].join('\n')
+
+test('trusted mode: a function built from the action body, no module or __dirname', async () => {
+  const temp = {}
+  await runTrusted(ACTION, { bp: w.bp, event: w.event(), temp: temp, args: w.args({ processKey: 'InvoiceBot', jobsCount: '1' }) })
+  assert.strictEqual(temp.job.jobs.length, 1)
+  assert.ok(/^eyJ/.test(temp.callbackToken))
+})
+
+test("sandboxed mode: vm2 NodeVM with Botpress's options, require resolved on the host", async () => {
+  const { NodeVM } = require('vm2')
+  // As Botpress's action service: wrapper 'none', the action scope as sandbox, and a
+  // `mock` proxy that resolves every require on the host from the lookup paths.
+  const hostRequire = (name) => (name === 'botpress-uipath' ? require('../../js-shim') : require(name))
+  const modRequire = new Proxy({}, { get: (_obj, prop) => hostRequire(prop) })
+  const temp = {}
+  const scope = { bp: w.bp, event: w.event(), user: {}, temp: temp, session: {}, bot: {}, workflow: {}, args: w.args({ processKey: 'InvoiceBot' }), printObject: () => {}, process: { env: {} } }
+  const vm = new NodeVM({ wrapper: 'none', sandbox: scope, require: { external: true, mock: modRequire }, timeout: 5000 })
+  await vm.run(ACTION, __dirname + '/action.js')
+  assert.strictEqual(temp.job.jobs.length, 1, JSON.stringify(temp))
+  assert.strictEqual(temp.job.processKey, 'InvoiceBot')
+  assert.ok(/^eyJ/.test(temp.callbackToken))
+
+  // Errors cross the sandbox with their code.
+  const failing = 'const u = require("botpress-uipath"); return u.startUiPathJob(bp, event, { processKey: "" }).catch(e => { temp.code = e.code; temp.name = e.name })'
+  await new NodeVM({ wrapper: 'none', sandbox: scope, require: { external: true, mock: modRequire } }).run(failing, __dirname + '/action.js')
+  assert.strictEqual(temp.code, 'INVALID_CONFIG')
+  assert.strictEqual(temp.name, 'UiPathError')
+})
+
+test('fetch: the runtime\'s own where it has one, node-fetch below Node 18', () => {
+  const major = Number(process.versions.node.split('.')[0])
+  assert.strictEqual(uipath.fetchSource, major >= 18 ? 'native' : 'node-fetch')
+  if (major >= 18) assert.notStrictEqual(globalThis.fetch, require('node-fetch'), 'native fetch untouched')
+})
+
+/** A forward HTTP proxy on loopback that records the absolute URLs it was asked for. */
+function startProxy () {
+  const seen = []
+  const server = http.createServer((req, res) => {
+    seen.push(req.method + ' ' + req.url)
+    const target = new URL(req.url)
+    const upstream = http.request({ hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode, up.headers)
+      up.pipe(res)
+    })
+    upstream.on('error', () => { res.writeHead(502); res.end() })
+    req.pipe(upstream)
+  })
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: 'http://127.0.0.1:' + server.address().port,
+    seen: seen,
+    close: () => new Promise((done) => server.close(done))
+  })))
+}
+
+test('HTTP_PROXY is honoured and NO_PROXY bypasses it', async () => {
+  const proxy = await startProxy()
+  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, http_proxy: process.env.http_proxy, no_proxy: process.env.no_proxy }
+  try {
+    delete process.env.http_proxy
+    delete process.env.no_proxy
+    process.env.HTTP_PROXY = proxy.url
+    delete process.env.NO_PROXY
+    const started = await uipath.startUiPathJob(w.bp, w.event(), w.args({ botpressToken: false, auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret', scope: 'OR.Jobs OR.Execution.Read' } }))
+    assert.strictEqual(started.jobs.length, 1)
+    assert.ok(proxy.seen.some((l) => /^POST http:\/\/127\.0\.0\.1:\d+\/identity_\/connect\/token$/.test(l)), proxy.seen.join('\n'))
+    assert.ok(proxy.seen.some((l) => /StartJobs$/.test(l)), proxy.seen.join('\n'))
+    const body = w.orchestrator.requestsTo('StartJobs').slice(-1)[0]
+    assert.strictEqual(body.headers['x-uipath-folderpath'], 'Shared', 'headers survive the proxy path')
+    assert.strictEqual(typeof body.json.startInfo.InputArguments, 'string', 'body survives the proxy path')
+
+    const count = proxy.seen.length
+    process.env.NO_PROXY = '127.0.0.1'
+    await uipath.startUiPathJob(w.bp, w.event(), w.args({ botpressToken: false }))
+    assert.strictEqual(proxy.seen.length, count, 'NO_PROXY host bypasses the proxy')
+  } finally {
+    for (const k of Object.keys(saved)) {
+      if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]
+    }
+    await proxy.close()
+  }
+})
