@@ -6,12 +6,14 @@
 //! build adds the `fetch` transport and the JS bindings (module `wasm`, wasm32 only).
 
 pub mod auth;
+pub mod callback;
 pub mod config;
 pub mod duration;
 pub mod error;
 pub mod fields;
 pub mod flow;
 pub mod http;
+pub mod jwt;
 pub mod odata;
 pub mod orchestrator;
 pub mod secret;

@@ -1,0 +1,230 @@
+//! HS256 JSON Web Tokens for UiPath callbacks (RFC 7519), sans-IO: the clock is an argument.
+//!
+//! A callback token carries the audience [`CALLBACK_AUDIENCE`], so the other tokens a
+//! Botpress server signs with the same secret (login tokens, the 5-minute server tokens
+//! of `getAxiosConfigForBot`) are refused where a callback token is expected.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::Sha256;
+
+/// The `aud` of every callback token.
+pub const CALLBACK_AUDIENCE: &str = "botpress-uipath/callback";
+/// How far a token's `exp`/`iat` may be off the verifier's clock, in seconds.
+pub const CLOCK_SKEW_SECONDS: u64 = 30;
+
+/// The claims of a callback token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackClaims {
+    /// Audience; [`CALLBACK_AUDIENCE`].
+    pub aud: String,
+    /// The bot the token speaks for.
+    pub bot_id: String,
+    /// Channel the token is bound to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Target (user) the token is bound to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Thread (conversation) the token is bound to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+    /// Issued at, seconds since the epoch.
+    pub iat: u64,
+    /// Expires at, seconds since the epoch.
+    pub exp: u64,
+    /// Token id.
+    pub jti: String,
+}
+
+/// Why a token was refused; each has its own message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// Not three base64url parts of JSON.
+    Malformed,
+    /// `alg` other than HS256, including `none`.
+    Algorithm,
+    /// The signature does not match.
+    Signature,
+    /// `exp` has passed (beyond the clock skew).
+    Expired,
+    /// `iat` is in the future (beyond the clock skew).
+    NotYetValid,
+    /// Not a callback token (`aud` missing or different).
+    Audience,
+}
+
+impl Rejection {
+    /// A short reason, safe to send back to the caller.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Rejection::Malformed => "the token is malformed",
+            Rejection::Algorithm => "the token is not signed with HS256",
+            Rejection::Signature => "the token's signature is invalid",
+            Rejection::Expired => "the token has expired",
+            Rejection::NotYetValid => "the token is not valid yet",
+            Rejection::Audience => "the token is not a UiPath callback token",
+        }
+    }
+}
+
+/// Signs `claims` with HS256.
+pub fn sign(claims: &CallbackClaims, secret: &[u8]) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    // Serialising a struct of strings and integers cannot fail.
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
+    let signing_input = format!("{header}.{payload}");
+    let signature = URL_SAFE_NO_PAD.encode(
+        mac(secret, signing_input.as_bytes())
+            .finalize()
+            .into_bytes(),
+    );
+    format!("{signing_input}.{signature}")
+}
+
+/// Verifies a callback token: structure, algorithm, signature (in constant time),
+/// audience, then time with [`CLOCK_SKEW_SECONDS`] of tolerance.
+pub fn verify(token: &str, secret: &[u8], now_seconds: u64) -> Result<CallbackClaims, Rejection> {
+    let mut parts = token.split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Rejection::Malformed);
+    };
+    let header: Value = decode_json(h)?;
+    if header.get("alg").and_then(Value::as_str) != Some("HS256") {
+        return Err(Rejection::Algorithm);
+    }
+    let signature = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| Rejection::Malformed)?;
+    let signing_input = &token[..h.len() + 1 + p.len()];
+    mac(secret, signing_input.as_bytes())
+        .verify_slice(&signature)
+        .map_err(|_| Rejection::Signature)?;
+    let payload: Value = decode_json(p)?;
+    if payload.get("aud").and_then(Value::as_str) != Some(CALLBACK_AUDIENCE) {
+        return Err(Rejection::Audience);
+    }
+    let claims: CallbackClaims =
+        serde_json::from_value(payload).map_err(|_| Rejection::Malformed)?;
+    if now_seconds > claims.exp + CLOCK_SKEW_SECONDS {
+        return Err(Rejection::Expired);
+    }
+    if claims.iat > now_seconds + CLOCK_SKEW_SECONDS {
+        return Err(Rejection::NotYetValid);
+    }
+    Ok(claims)
+}
+
+fn mac(secret: &[u8], data: &[u8]) -> Hmac<Sha256> {
+    // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
+    m.update(data);
+    m
+}
+
+fn decode_json(part: &str) -> Result<Value, Rejection> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| Rejection::Malformed)?;
+    serde_json::from_slice(&bytes).map_err(|_| Rejection::Malformed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &[u8] = b"server-secret";
+
+    fn claims() -> CallbackClaims {
+        CallbackClaims {
+            aud: CALLBACK_AUDIENCE.into(),
+            bot_id: "bot-1".into(),
+            channel: Some("web".into()),
+            target: Some("u1".into()),
+            thread_id: None,
+            iat: 1000,
+            exp: 4600,
+            jti: "j1".into(),
+        }
+    }
+
+    fn forge(header: &str, payload: &Value, secret: &[u8]) -> String {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        let sig = URL_SAFE_NO_PAD.encode(mac(secret, input.as_bytes()).finalize().into_bytes());
+        format!("{input}.{sig}")
+    }
+
+    #[test]
+    fn round_trip() {
+        let t = sign(&claims(), SECRET);
+        assert_eq!(verify(&t, SECRET, 2000), Ok(claims()));
+    }
+
+    #[test]
+    fn each_refusal_has_its_reason() {
+        let t = sign(&claims(), SECRET);
+        assert_eq!(verify(&t, b"other", 2000), Err(Rejection::Signature));
+        assert_eq!(
+            verify(&t, SECRET, 4600 + CLOCK_SKEW_SECONDS + 1),
+            Err(Rejection::Expired)
+        );
+        assert_eq!(
+            verify(&t, SECRET, 4600 + CLOCK_SKEW_SECONDS),
+            Ok(claims()),
+            "inside the skew"
+        );
+        assert_eq!(
+            verify(&t, SECRET, 1000 - CLOCK_SKEW_SECONDS - 1),
+            Err(Rejection::NotYetValid)
+        );
+        assert_eq!(verify("a.b", SECRET, 2000), Err(Rejection::Malformed));
+        assert_eq!(verify("a.b.c.d", SECRET, 2000), Err(Rejection::Malformed));
+        assert_eq!(verify("!!.??.##", SECRET, 2000), Err(Rejection::Malformed));
+
+        let mut tampered = t.clone();
+        tampered.replace_range(t.find('.').unwrap() + 2..t.find('.').unwrap() + 3, "A");
+        assert!(matches!(
+            verify(&tampered, SECRET, 2000),
+            Err(Rejection::Signature | Rejection::Malformed)
+        ));
+
+        let payload = serde_json::to_value(claims()).unwrap();
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        assert_eq!(verify(&none, SECRET, 2000), Err(Rejection::Algorithm));
+        let hs512 = forge(r#"{"alg":"HS512"}"#, &payload, SECRET);
+        assert_eq!(verify(&hs512, SECRET, 2000), Err(Rejection::Algorithm));
+    }
+
+    #[test]
+    fn other_tokens_of_the_same_secret_are_not_callback_tokens() {
+        let login =
+            serde_json::json!({"email": "admin", "aud": "collaborators", "iat": 1000, "exp": 4600});
+        assert_eq!(
+            verify(&forge(r#"{"alg":"HS256"}"#, &login, SECRET), SECRET, 2000),
+            Err(Rejection::Audience)
+        );
+        let original_module = serde_json::json!({"iat": 1000, "exp": 4600});
+        assert_eq!(
+            verify(
+                &forge(r#"{"alg":"HS256"}"#, &original_module, SECRET),
+                SECRET,
+                2000
+            ),
+            Err(Rejection::Audience)
+        );
+    }
+}
