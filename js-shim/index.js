@@ -63,9 +63,23 @@ function getBotpressToken (bp, event, options) {
   return call(core.getBotpressToken, [bp, event, options === undefined ? {} : options])
 }
 
+// The module backend's route rules (js-shim/module); synchronous.
+function syncCall (fn) {
+  return function (input) {
+    try {
+      return fn(input)
+    } catch (err) {
+      throw toUiPathError(err)
+    }
+  }
+}
+
 module.exports = {
   startUiPathJob,
   getBotpressToken,
+  issueCallbackToken: syncCall(core.issueCallbackToken),
+  checkCallback: syncCall(core.checkCallback),
+  routeSettings: syncCall(core.routeSettings),
   UiPathError,
   ERROR_CODES,
   version: core.version(),

@@ -20,8 +20,9 @@ cargo test --quiet
 echo "== tier 2: wasm-pack test --node"
 wasm-pack test --node
 
-echo "== build pkg/ (release, Node 12 compatible)"
+echo "== build pkg/ (release, Node 12 compatible) and the Botpress module"
 bash scripts/build.sh
+bash scripts/package-module.sh
 
 echo "== tier 3: node tests against the built package"
 for v in $NODE_MATRIX; do

@@ -43,9 +43,13 @@ async function main () {
 
   // What a flow node does: run the Studio action with its (Mustache-rendered, string) args.
   const temp = event.state.temp
-  await moduleInfo.runAction('uipath/startJob', { bp: botpress.bp, event: event, temp: temp, args: {
-    processKey: 'InvoiceBot', inputArguments: '{"invoice": "INV-0042"}', externalUrl: botpress.url
-  } })
+  await moduleInfo.runAction('uipath/startJob', {
+    bp: botpress.bp,
+    event: event,
+    temp: temp,
+    args: { processKey: 'InvoiceBot', inputArguments: '{"invoice": "INV-0042"}', expiresIn: '30m' },
+    process: { EXTERNAL_URL: botpress.url, env: {} } // Botpress's action-scope process
+  })
   const started = temp.uipathJob
   say('bot →', 'Started job ' + started.jobs[0].id + ' (' + started.processKey + ' ' + started.processVersion + ').')
 

@@ -15,7 +15,9 @@ const ALL_BOTS = '___'
  * `cookieAuth` (getAxiosConfigForBot answers with Cookie + CSRF-Token).
  */
 function startBotpress (options) {
-  const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {} }, moduleConfig: {} }, options || {})
+  const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {}, 'bot-2': {} }, moduleConfig: {}, globalConfig: {} }, options || {})
+  // Botpress keeps its signing secret here; modules read it from there.
+  process.APP_SECRET = opts.secret
   const app = express()
   const replies = []
   const logs = []
@@ -88,6 +90,9 @@ function startBotpress (options) {
       }
     },
     config: {
+      async getModuleConfig (moduleName) {
+        return moduleName === 'uipath' ? Object.assign({}, opts.globalConfig) : {}
+      },
       async getModuleConfigForBot (moduleName, botId) {
         if (moduleName !== 'uipath') return {}
         const perBot = opts.moduleConfig[botId]
@@ -111,6 +116,8 @@ function startBotpress (options) {
   }
   host.bp = bp
   host.serverToken = serverToken
+  /** A collaborator's login token, signed with the same secret. */
+  host.loginToken = () => jwt.sign({ email: 'admin@acme.com', strategy: 'default' }, opts.secret, { expiresIn: '6h', audience: 'collaborators' })
   host.onReply = (fn) => listeners.push(fn)
 
   // Express's final error handler answers JSON, like Botpress.

@@ -5,22 +5,32 @@
 const assert = require('assert')
 const { startOrchestrator } = require('../emulator/orchestrator')
 const { startBotpress, installOriginalModule } = require('./botpress-host')
+const { installModule } = require('./module')
 
 const SECRETS = ['emu-app-secret', 'emu-refresh-token', 'emu-password', 'bp-app-secret']
 
 async function startWorld (options) {
   const o = options || {}
   const orchestrator = await startOrchestrator(o.orchestrator)
-  const botpress = await startBotpress(o.botpress)
-  if (o.module !== false) {
-    if (typeof o.module === 'function') o.module(botpress)
-    else installOriginalModule(botpress)
+  // `connection: true` puts working connection settings in the bot's module config.
+  const botpressOptions = Object.assign({}, o.botpress)
+  if (o.connection) {
+    botpressOptions.moduleConfig = {
+      cloudUrl: orchestrator.origin, organization: 'acme', tenant: 'DefaultTenant',
+      auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' }, folder: 'Shared'
+    }
   }
+  const botpress = await startBotpress(botpressOptions)
+  // 'original': the original Botpress module's routes; 'ours': the packaged module; false: none.
+  let moduleInfo = null
+  if (o.module === 'ours') moduleInfo = installModule(botpress)
+  else if (o.module !== false) installOriginalModule(botpress)
   botpress.finish()
   const world = {
     orchestrator: orchestrator,
     botpress: botpress,
     bp: botpress.bp,
+    module: moduleInfo,
     event (extra) {
       return Object.assign({ id: 'evt-1', type: 'text', direction: 'incoming', botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'thread-1', payload: { type: 'text', text: 'start' }, state: {} }, extra || {})
     },

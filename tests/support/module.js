@@ -1,39 +1,62 @@
 'use strict'
-// Installs the uipath module into a Botpress-like host and runs its actions the way
-// Botpress v12 runs `uipath/…` actions: "trusted", a function built from the file's
-// body, with bp, event, user, session, temp, bot, workflow, args, require in scope.
+// Installs the packaged uipath module (dist/uipath, from scripts/package-module.sh) into a
+// Botpress-like host, and runs its actions the way Botpress v12 runs `uipath/…` actions:
+// "trusted", a function built from the file's body, with `require` looking in the
+// module's folder first.
 
 const fs = require('fs')
 const path = require('path')
-const { installOriginalModule } = require('./botpress-host')
 
+const MODULE_ROOT = path.join(__dirname, '..', '..', 'dist', 'uipath')
 const ACTION_SCOPE = ['bp', 'event', 'user', 'session', 'temp', 'bot', 'workflow', 'args', 'printObject', 'require', 'process']
 
-// Until the module ships its own action, this is the action body a bot developer writes.
-const INLINE_ACTIONS = {
-  'uipath/startJob': [
-    "const uipath = require('botpress-uipath')",
-    'const startJob = async () => {',
-    '  temp.uipathJob = await uipath.startUiPathJob(bp, event, args)',
-    '}',
-    'return startJob()'
-  ].join('\n')
+function moduleRoot () {
+  if (!fs.existsSync(path.join(MODULE_ROOT, 'package.json'))) {
+    throw new Error('the packaged module is missing: run `bash scripts/package-module.sh` first')
+  }
+  return MODULE_ROOT
 }
 
+/** Loads the module's backend from its package.json `main` and starts it like Botpress. */
 function installModule (host) {
-  installOriginalModule(host)
+  const root = moduleRoot()
+  const main = require(path.join(root, 'package.json')).main
+  const loaded = require(path.join(root, main))
+  const entry = loaded.default || loaded
+  entry.onServerReady(host.bp)
   return {
-    name: 'original uipath module (emulated)',
-    runAction: (name, scope) => runTrusted(INLINE_ACTIONS[name], scope)
+    name: entry.definition.name + ' module from ' + path.relative(process.cwd(), root),
+    runAction: (name, scope) => runTrusted(readAction(name), Object.assign({ require: actionRequire(root) }, scope))
+  }
+}
+
+function readAction (name) {
+  return fs.readFileSync(path.join(moduleRoot(), 'dist', 'actions', name.replace(/^uipath\//, '') + '.js'), 'utf8')
+}
+
+// Botpress's lookup for actions under actions/uipath/: the module folder, then plain require.
+function actionRequire (root) {
+  return (id) => {
+    try {
+      return require(require.resolve(path.join(root, id)))
+    } catch (err) {
+      if (err.code !== 'MODULE_NOT_FOUND') throw err
+      return require(id)
+    }
   }
 }
 
 /** Runs an action body like Botpress's trusted mode (no module, exports, __dirname). */
 function runTrusted (body, scope) {
   const fn = new Function(...ACTION_SCOPE, body) // eslint-disable-line no-new-func
-  const requireForAction = (id) => (id === 'botpress-uipath' ? require('../../js-shim') : require(id))
-  const s = Object.assign({ user: {}, session: {}, bot: {}, workflow: {}, printObject: () => {}, require: requireForAction, process: { env: {} } }, scope)
+  const defaults = {
+    user: {}, session: {}, bot: {}, workflow: {}, temp: {}, args: {},
+    printObject: () => {},
+    require: (id) => (id === 'botpress-uipath' ? require('../../js-shim') : require(id)),
+    process: { EXTERNAL_URL: undefined, env: {} }
+  }
+  const s = Object.assign(defaults, scope)
   return fn.apply(null, ACTION_SCOPE.map((k) => s[k]))
 }
 
-module.exports = { installModule, runTrusted, readAction: (file) => fs.readFileSync(path.resolve(file), 'utf8') }
+module.exports = { installModule, runTrusted, readAction, MODULE_ROOT }

@@ -1,0 +1,202 @@
+'use strict'
+// The uipath module as Botpress loads it from its package: callback tokens bound to the
+// conversation, every refusal of the callback route, the Studio action, the full loop.
+
+const assert = require('assert')
+const fs = require('fs')
+const http = require('http')
+const path = require('path')
+const jwt = require('jsonwebtoken')
+const { test, before, after } = require('../support/harness')
+const { startWorld } = require('../support/fixture')
+const { robot } = require('../emulator/robot')
+const { readAction, MODULE_ROOT } = require('../support/module')
+const uipath = require('../../js-shim')
+
+let w
+let player
+before(async () => {
+  player = robot({ messages: ['Step 1 done', 'All done'], delayMs: 5 })
+  w = await startWorld({ module: 'ours', connection: true, orchestrator: { onJobStarted: (job, input, emu) => player(job, input, emu) }, botpress: { bots: { 'bot-1': {}, 'bot-2': {}, 'private-bot': { private: true } } } })
+})
+after(async () => { await w.close() })
+
+function request (method, urlPath, headers, body) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+    const h = Object.assign({}, headers)
+    if (data) { h['Content-Type'] = h['Content-Type'] || 'application/json'; h['Content-Length'] = data.length }
+    const req = http.request(w.botpress.url + urlPath, { method: method, headers: h }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString()
+        let json
+        try { json = JSON.parse(text) } catch (e) { json = undefined }
+        resolve({ status: res.statusCode, json: json, text: text })
+      })
+    })
+    req.on('error', reject)
+    if (data) req.write(data)
+    req.end()
+  })
+}
+
+async function issue (botId, query) {
+  const q = new URLSearchParams(query || {}).toString()
+  const r = await request('GET', '/api/v1/bots/' + botId + '/mod/uipath/auth/token?' + q, { Authorization: 'Bearer ' + w.botpress.serverToken() })
+  assert.strictEqual(r.status, 200, r.text)
+  assert.deepStrictEqual(Object.keys(r.json), ['token'], 'the original route\'s answer shape')
+  return r.json.token
+}
+
+/** The Callback activity's exact request: `___`, lower-case bearer, no threadId. */
+function callback (token, body, botInUrl) {
+  const b = Object.assign({ message: { type: 'text', text: 'Robot says hi' }, target: 'user-1', channel: 'web', botId: 'bot-1' }, body || {})
+  return request('POST', '/api/v1/bots/' + (botInUrl || '___') + '/mod/uipath/message', token === null ? {} : { Authorization: 'bearer ' + token }, b)
+}
+
+const conversation = { channel: 'web', target: 'user-1', threadId: 'thread-1' }
+
+test('the Callback activity\'s request is delivered to the bound conversation, threadId filled in', async () => {
+  const token = await issue('bot-1', Object.assign({ expiresIn: '10m' }, conversation))
+  const n = w.botpress.replies.length
+  const r = await callback(token)
+  assert.strictEqual(r.status, 200, r.text)
+  const got = w.botpress.replies.slice(n)
+  assert.strictEqual(got.length, 1)
+  assert.deepStrictEqual(got[0], { botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'thread-1', payload: { type: 'text', text: 'Robot says hi' } })
+  const claims = jwt.decode(token)
+  assert.strictEqual(claims.exp - claims.iat, 600)
+  assert.strictEqual(claims.aud, 'botpress-uipath/callback')
+})
+
+test('each refusal has its status, a JSON error, and nothing reaches the user', async () => {
+  const token = await issue('bot-1', conversation)
+  const otherBot = await issue('bot-2', conversation)
+  const [h, p] = token.split('.')
+  const tampered = h + '.' + Buffer.from(JSON.stringify(Object.assign(jwt.decode(token), { target: 'user-2' }))).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') + '.' + token.split('.')[2]
+  const algNone = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64').replace(/=+$/, '') + '.' + p + '.'
+  const expired = jwt.sign({ aud: 'botpress-uipath/callback', botId: 'bot-1', channel: 'web', target: 'user-1', jti: 'x', iat: Math.floor(Date.now() / 1000) - 7200 }, w.botpress.secret, { expiresIn: '1h' })
+  const foreignSecret = jwt.sign({ aud: 'botpress-uipath/callback', botId: 'bot-1', jti: 'x' }, 'another-secret', { expiresIn: '1h' })
+  const cases = [
+    ['tampered payload', callback(tampered), 401, /signature/],
+    ['alg none', callback(algNone), 401, /HS256/],
+    ['expired', callback(expired), 401, /expired/],
+    ['signed with another secret', callback(foreignSecret), 401, /signature/],
+    ['token of bot-2 used for bot-1', callback(otherBot), 403, /bot "bot-2"/],
+    ['bot-1 token in the URL of bot-2', callback(token, {}, 'bot-2'), 403, /bot "bot-1", not "bot-2"/],
+    ['another target', callback(token, { target: 'user-2' }), 403, /another target/],
+    ['another channel', callback(token, { channel: 'telegram' }), 403, /another channel/],
+    ['another thread', callback(token, { threadId: 'thread-2' }), 403, /another threadId/],
+    ['no Authorization', callback(null), 401, /missing/],
+    ['odd Authorization', request('POST', '/api/v1/bots/___/mod/uipath/message', { Authorization: 'Basic abc' }, { botId: 'bot-1' }), 401, /Bearer/],
+    ['body over the limit', callback(token, { message: { type: 'text', text: 'x'.repeat(70 * 1024) } }), 413, /maxBodySize/],
+    ['message without type', callback(token, { message: { text: 'hi' } }), 400, /message.type/],
+    ['text message without text', callback(token, { message: { type: 'text' } }), 400, /text/],
+    ['body not JSON', request('POST', '/api/v1/bots/___/mod/uipath/message', { Authorization: 'bearer ' + token }, '{oops'), 400, /JSON object/],
+    ['missing target', callback(token, { target: '' }), 400, /target is missing/]
+  ]
+  for (const [name, pending, status, pattern] of cases) {
+    const n = w.botpress.replies.length
+    const r = await pending
+    assert.strictEqual(r.status, status, name + ': ' + r.text)
+    assert.ok(r.json && typeof r.json.message === 'string' && r.json.statusCode === status, name + ': ' + r.text)
+    assert.ok(pattern.test(r.json.message), name + ': ' + r.json.message)
+    assert.strictEqual(w.botpress.replies.length, n, name + ': replyToEvent must not be called')
+  }
+})
+
+test('other tokens signed with the server secret are refused: the audience tells them apart', async () => {
+  for (const [name, token] of [['server token', w.botpress.serverToken()], ['login token', w.botpress.loginToken()], ['original module token', jwt.sign({}, w.botpress.secret, { expiresIn: '1h' })]]) {
+    const n = w.botpress.replies.length
+    const r = await callback(token)
+    assert.strictEqual(r.status, 401, name)
+    assert.ok(/not a UiPath callback token/.test(r.json.message), name + ': ' + r.json.message)
+    assert.strictEqual(w.botpress.replies.length, n)
+  }
+})
+
+test('the token route needs Botpress authentication and a real bot id', async () => {
+  let r = await request('GET', '/api/v1/bots/bot-1/mod/uipath/auth/token?expiresIn=1h', {})
+  assert.strictEqual(r.status, 401)
+  r = await request('GET', '/api/v1/bots/___/mod/uipath/auth/token', { Authorization: 'Bearer ' + w.botpress.serverToken() })
+  assert.strictEqual(r.status, 400)
+  r = await request('GET', '/api/v1/bots/bot-1/mod/uipath/auth/token?expiresIn=soon', { Authorization: 'Bearer ' + w.botpress.serverToken() })
+  assert.strictEqual(r.status, 400)
+  assert.ok(/expiresIn/.test(r.json.message))
+  const capped = jwt.decode(await issue('bot-1', { expiresIn: '30d' }))
+  assert.strictEqual(capped.exp - capped.iat, 86400, 'capped by maxExpiresIn')
+})
+
+test('a private bot: its own URL needs a collaborator token, ___ does not', async () => {
+  const token = await issue('private-bot', { channel: 'web', target: 'user-1' })
+  let r = await callback(token, { botId: 'private-bot' }, 'private-bot')
+  assert.strictEqual(r.status, 401, 'Botpress refuses before the module sees it')
+  r = await callback(token, { botId: 'private-bot' })
+  assert.strictEqual(r.status, 200, r.text)
+})
+
+test('getBotpressToken works against this module (and the original one, see start-job tests)', async () => {
+  const token = await uipath.getBotpressToken(w.bp, w.event(), { expiresIn: '90s' })
+  const claims = jwt.decode(token)
+  assert.strictEqual(claims.exp - claims.iat, 90)
+  assert.strictEqual(claims.threadId, 'thread-1')
+  assert.strictEqual(claims.botId, 'bot-1')
+})
+
+test('the full loop: the Studio action starts a job, the robot\'s messages reach the conversation', async () => {
+  const done = new Promise((resolve) => {
+    const prev = player.outcomes.length
+    const timer = setInterval(() => { if (player.outcomes.length >= prev + 2) { clearInterval(timer); resolve() } }, 10)
+  })
+  const n = w.botpress.replies.length
+  const temp = {}
+  await w.module.runAction('uipath/startJob', {
+    bp: w.bp, event: w.event({ threadId: 'conv-42' }), temp: temp,
+    args: { processKey: 'InvoiceBot', inputArguments: '{"invoice":"INV-1"}', jobsCount: '1', expiresIn: '5m', resultVariable: 'job', folder: '' },
+    process: { EXTERNAL_URL: w.botpress.url, env: {} }
+  })
+  assert.strictEqual(temp.job.jobs.length, 1)
+  await done
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const got = w.botpress.replies.slice(n).map((r) => [r.threadId, r.payload.text])
+  assert.deepStrictEqual(got, [['conv-42', 'Step 1 done'], ['conv-42', 'All done']])
+  const job = w.orchestrator.jobs.find((j) => j.Id === temp.job.jobs[0].id)
+  assert.strictEqual(job.State, 'Successful')
+  const input = JSON.parse(job.InputArguments)
+  assert.strictEqual(input.botpressUrl, w.botpress.url, 'from process.EXTERNAL_URL')
+  assert.strictEqual(input.invoice, 'INV-1')
+})
+
+test('the Studio action records the error for the flow and rethrows', async () => {
+  const temp = {}
+  let thrown = null
+  try {
+    await w.module.runAction('uipath/startJob', { bp: w.bp, event: w.event(), temp: temp, args: { processKey: 'Nope' } })
+  } catch (err) { thrown = err }
+  assert.ok(thrown && thrown.code === 'PROCESS_NOT_FOUND')
+  assert.strictEqual(temp.uipathError.code, 'PROCESS_NOT_FOUND')
+})
+
+test('the action carries the metadata Botpress reads from its first comment block', () => {
+  const source = readAction('uipath/startJob')
+  const block = /\/\*\*([\s\S]*?)\*\//.exec(source)[1]
+  assert.ok(/@title Start UiPath job/.test(block))
+  assert.ok(/@category UiPath/.test(block))
+  const params = block.split('\n').filter((l) => /@param/.test(l)).map((l) => /@param \{(\w+)\} \[?(\w+)/.exec(l)[2])
+  assert.deepStrictEqual(params, ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount', 'expiresIn', 'resultVariable'])
+})
+
+test('the package has the layout Botpress loads, the wasm outside the actions folder', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(MODULE_ROOT, 'package.json'), 'utf8'))
+  assert.strictEqual(pkg.name, 'uipath')
+  assert.strictEqual(pkg.main, 'dist/backend/index.js')
+  for (const f of ['dist/backend/index.js', 'dist/backend/core.js', 'dist/backend/botpress_uipath_bg.wasm', 'dist/actions/startJob.js', 'assets/config.schema.json']) {
+    assert.ok(fs.existsSync(path.join(MODULE_ROOT, f)), f)
+  }
+  assert.deepStrictEqual(fs.readdirSync(path.join(MODULE_ROOT, 'dist/actions')), ['startJob.js'])
+  const schema = JSON.parse(fs.readFileSync(path.join(MODULE_ROOT, 'assets/config.schema.json'), 'utf8'))
+  assert.strictEqual(schema.properties.maxExpiresIn.default, '1d')
+  assert.strictEqual(schema.properties.maxBodySize.default, '64kb')
+})
