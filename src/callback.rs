@@ -78,12 +78,7 @@ pub fn issue_token(
     jti: &str,
 ) -> Reply {
     if secret.is_empty() {
-        return refusal(
-            500,
-            "UIPATH_NO_SECRET",
-            "InternalError",
-            "the uipath module has no signing secret (APP_SECRET or callbackSecret)",
-        );
+        return no_secret();
     }
     if bot_id.is_empty() || bot_id == ALL_BOTS {
         return refusal(400, "UIPATH_BAD_REQUEST", "BadRequestError", "a callback token is issued for one bot: use /api/v1/bots/{botId}/mod/uipath/auth/token");
@@ -155,12 +150,7 @@ pub fn check_callback(
         Body::Text(t) => t,
     };
     if secret.is_empty() {
-        return refusal(
-            500,
-            "UIPATH_NO_SECRET",
-            "InternalError",
-            "the uipath module has no signing secret (APP_SECRET or callbackSecret)",
-        );
+        return no_secret();
     }
     let token = match authorization.map(str::trim).and_then(|h| h.split_once(' ')) {
         Some((scheme, token))
@@ -288,6 +278,16 @@ fn approve(claims: &CallbackClaims, text: &str) -> Result<Delivery, (u16, String
         destination,
         message: Value::Object(message),
     })
+}
+
+// Never sign or verify with an empty key: any token would pass.
+fn no_secret() -> Reply {
+    refusal(
+        500,
+        "UIPATH_NO_SECRET",
+        "InternalError",
+        "the uipath module has no signing secret (APP_SECRET or callbackSecret)",
+    )
 }
 
 fn refusal(status: u16, code: &str, kind: &str, message: &str) -> Reply {

@@ -265,15 +265,7 @@ fn parse_botpress_token(l: &Layers<'_>) -> Result<Option<u64>> {
             let obj = fields::object(name, other)?;
             match fields::present(obj.get("expiresIn")) {
                 None => Ok(Some(DEFAULT_TOKEN_SECONDS)),
-                Some(Value::Number(n)) => {
-                    duration::parse_seconds(&n.to_string(), "botpressToken.expiresIn").map(Some)
-                }
-                Some(Value::String(s)) => {
-                    duration::parse_seconds(s, "botpressToken.expiresIn").map(Some)
-                }
-                Some(_) => Err(Error::config(
-                    "botpressToken.expiresIn must be a duration or a number of seconds",
-                )),
+                Some(v) => duration::parse_value(v, "botpressToken.expiresIn").map(Some),
             }
         }
     }

@@ -36,6 +36,17 @@ pub fn parse_seconds(text: &str, field: &str) -> Result<u64> {
     Ok(seconds as u64)
 }
 
+/// [`parse_seconds`] of a JSON value: a duration string or a number of seconds.
+pub fn parse_value(value: &serde_json::Value, field: &str) -> Result<u64> {
+    match value {
+        serde_json::Value::Number(n) => parse_seconds(&n.to_string(), field),
+        serde_json::Value::String(s) => parse_seconds(s, field),
+        _ => Err(Error::config(format!(
+            "{field} must be a duration like '1h' or a number of seconds"
+        ))),
+    }
+}
+
 /// Formats seconds the way the token route must receive them: always with a unit.
 pub fn to_query(seconds: u64) -> String {
     format!("{seconds}s")

@@ -82,15 +82,7 @@ async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue>
     let conversation = Conversation::from_event(&host::event_fields(&event)?)?;
     let options = host::to_json(&options, "options")?;
     let seconds = match fields::present(options.get("expiresIn")) {
-        Some(serde_json::Value::Number(n)) => {
-            duration::parse_seconds(&n.to_string(), "options.expiresIn")?
-        }
-        Some(serde_json::Value::String(s)) => duration::parse_seconds(s, "options.expiresIn")?,
-        Some(_) => {
-            return Err(Error::config(
-                "options.expiresIn must be a duration like '1h' or a number of seconds",
-            ))
-        }
+        Some(v) => duration::parse_value(v, "options.expiresIn")?,
         None => DEFAULT_TOKEN_SECONDS,
     };
     let timeout_ms = match fields::present(options.get("timeoutMs")) {
