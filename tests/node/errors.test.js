@@ -155,3 +155,20 @@ test('NETWORK when nothing listens at orchestratorUrl', async () => {
   assert.strictEqual(err.code, 'NETWORK')
   assert.ok(/ECONNREFUSED/.test(err.message), err.message)
 })
+
+test('an Orchestrator that rejects undeclared input arguments: the cause reaches the bot', async () => {
+  const declared = JSON.stringify(['channel', 'target', 'botId', 'threadId', 'botpressToken', 'botpressUrl'].map((n) => ({ name: n, type: 'System.String', required: false, hasDefault: false })))
+  const strict = await startWorld({ orchestrator: { strictArguments: true } })
+  try {
+    strict.orchestrator.data.releases.forEach((r) => { r.Arguments = { Input: declared, Output: null } })
+    const args = Object.assign(w.args(), { cloudUrl: strict.orchestrator.origin, externalUrl: strict.botpress.url })
+    const ok = await require('../../js-shim').startUiPathJob(strict.bp, strict.event(), args)
+    assert.strictEqual(ok.jobs.length, 1, 'the callback fields are declared, so the start passes')
+    const err = await rejection(require('../../js-shim').startUiPathJob(strict.bp, strict.event(), Object.assign(args, { inputArguments: { amount: 3 } })))
+    assert.strictEqual(err.code, 'ORCHESTRATOR_ERROR')
+    assert.strictEqual(err.status, 400)
+    assert.ok(/not defined by the process: amount/.test(err.message), err.message)
+  } finally {
+    await strict.close()
+  }
+})
