@@ -114,7 +114,7 @@ async fn start_job_inner<T: Transport>(
 ) -> Result<JobStart> {
     let connection = &settings.connection;
     let folder = settings.folder.as_ref();
-    let (mut token, mut from_cache) = access_token(call, cache, connection).await?;
+    let (mut token, from_cache) = access_token(call, cache, connection).await?;
     secrets.push(token.expose().to_string());
 
     let mut scope = scope_for(connection, &token, folder);
@@ -126,8 +126,7 @@ async fn start_job_inner<T: Transport>(
         if let Some(key) = connection.auth.cache_key(&connection.orchestrator_url) {
             cache.remove(&key);
         }
-        (token, from_cache) = access_token(call, cache, connection).await?;
-        debug_assert!(!from_cache);
+        (token, _) = access_token(call, cache, connection).await?;
         secrets.push(token.expose().to_string());
         scope = scope_for(connection, &token, folder);
         response = call
