@@ -31,7 +31,7 @@ impl RouteSettings {
         let seconds = |name: &str, default: u64| -> Result<u64> {
             match fields::present(config.get(name)) {
                 None => Ok(default),
-                Some(v) => duration::parse_seconds(&fields::string(name, v)?, name),
+                Some(v) => duration::parse_value(v, name),
             }
         };
         let max_body_bytes = match fields::present(config.get("maxBodySize")) {
@@ -244,22 +244,16 @@ fn approve(claims: &CallbackClaims, text: &str) -> Result<Delivery, (u16, String
         (Some(bound), _) => Some(bound.clone()),
         (None, given) => given,
     };
+    // The activity sends an object; a JSON string holding one is accepted too.
     let message = match body.get("message") {
-        Some(Value::Object(m)) => m.clone(),
+        Some(Value::Object(m)) => Some(m.clone()),
         Some(Value::String(s)) => match serde_json::from_str(s) {
-            Ok(Value::Object(m)) => m,
-            _ => {
-                return Err(bad(
-                    "message must be an object like {\"type\": \"text\", \"text\": \"…\"}",
-                ))
-            }
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
         },
-        _ => {
-            return Err(bad(
-                "message must be an object like {\"type\": \"text\", \"text\": \"…\"}",
-            ))
-        }
-    };
+        _ => None,
+    }
+    .ok_or_else(|| bad("message must be an object like {\"type\": \"text\", \"text\": \"…\"}"))?;
     match message.get("type") {
         Some(Value::String(t)) if !t.is_empty() => {
             if t == "text"
