@@ -80,6 +80,7 @@ module.exports = {
   issueCallbackToken: syncCall(core.issueCallbackToken),
   checkCallback: syncCall(core.checkCallback),
   routeSettings: syncCall(core.routeSettings),
+  internalReply: syncCall(core.internalReply),
   UiPathError,
   ERROR_CODES,
   version: core.version(),

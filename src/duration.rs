@@ -7,10 +7,28 @@
 use crate::error::{Error, Result};
 
 /// Parses `'90s'`, `'15m'`, `'1h'`, `'2d'`, `'1.5h'`, `'500ms'` or a number of seconds
-/// (`"3600"` as Studio passes it, or `3600`) into whole seconds, rounded up.
+/// (`"3600"` as Studio passes it, or `3600`) into whole seconds, rounded up, between one
+/// second and [`MAX_SECONDS`].
 ///
 /// `field` names the setting in the error message.
 pub fn parse_seconds(text: &str, field: &str) -> Result<u64> {
+    let seconds = parse_unbounded(text, field)?;
+    if seconds > MAX_SECONDS {
+        return Err(Error::config(format!(
+            "{field} must be between 1 second and 365 days, got \"{}\"",
+            text.trim()
+        )));
+    }
+    Ok(seconds)
+}
+
+/// The longest duration a setting may name: 365 days.
+pub const MAX_SECONDS: u64 = 31_536_000;
+
+/// Like [`parse_seconds`] without the upper bound (durations past `u64` saturate), for a
+/// request whose duration is capped rather than refused (the callback token's
+/// `expiresIn`).
+pub fn parse_unbounded(text: &str, field: &str) -> Result<u64> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -24,15 +42,16 @@ pub fn parse_seconds(text: &str, field: &str) -> Result<u64> {
         "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
         "d" | "day" | "days" => 86_400.0,
         "w" | "week" | "weeks" => 604_800.0,
+        "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
         _ => return Err(bad_duration(field, text)),
     };
     let seconds = (value * factor).ceil();
-    if !seconds.is_finite() || !(1.0..=31_536_000.0).contains(&seconds) {
+    if seconds.is_nan() || seconds < 1.0 {
         return Err(Error::config(format!(
-            "{field} must be between 1 second and 365 days, got \"{text}\""
+            "{field} must be at least 1 second, got \"{text}\""
         )));
     }
-    // In range 1..=31_536_000 after the check above, so the cast is exact.
+    // `as` saturates: an infinite or huge duration becomes u64::MAX, which callers cap.
     Ok(seconds as u64)
 }
 
@@ -81,6 +100,16 @@ mod tests {
         assert!(parse_seconds("0s", "x").is_err());
         assert!(parse_seconds("", "x").is_err());
         assert!(parse_seconds("-5m", "x").is_err());
+    }
+
+    #[test]
+    fn unbounded_durations_saturate_instead_of_failing() {
+        assert_eq!(parse_seconds("366d", "x").ok(), None);
+        assert_eq!(parse_unbounded("366d", "x").ok(), Some(366 * 86_400));
+        assert_eq!(parse_unbounded("2y", "x").ok(), Some(63_115_200));
+        assert_eq!(parse_unbounded(&"9".repeat(400), "x").ok(), Some(u64::MAX));
+        assert!(parse_unbounded("0s", "x").is_err());
+        assert!(parse_unbounded("soon", "x").is_err());
     }
 
     #[test]

@@ -13,6 +13,9 @@ use sha2::Sha256;
 
 /// The `aud` of every callback token.
 pub const CALLBACK_AUDIENCE: &str = "botpress-uipath/callback";
+/// The HKDF salt that makes the callback signing key this feature's alone (version 1).
+pub const KEY_LABEL: &str = "botpress-uipath/callback/v1";
+
 /// How far a token's `exp`/`iat` may be off the verifier's clock, in seconds.
 pub const CLOCK_SKEW_SECONDS: u64 = 30;
 
@@ -70,6 +73,23 @@ impl Rejection {
             Rejection::Audience => "the token is not a UiPath callback token",
         }
     }
+}
+
+/// The key callback tokens are signed with, derived from the server secret for this one
+/// purpose: HKDF-SHA256 with [`KEY_LABEL`] as the salt and the secret as the input key.
+///
+/// Botpress hands out `HMAC-SHA256(APP_SECRET, message)` for any message
+/// (`bp.security.getMessageSignature`, `POST /api/v1/sdk/security/getMessageSignature`).
+/// Signing with `APP_SECRET` itself would let anyone with that oracle mint callback
+/// tokens; so would a key of the form `HMAC(APP_SECRET, label)`, which the oracle returns
+/// when asked for the label. HKDF-Extract keys the HMAC with the *label* and feeds the
+/// secret in as data, which no Botpress feature computes.
+pub fn callback_key(secret: &[u8]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    // 32 bytes is far below HKDF-SHA256's 8160-byte limit, so `expand` cannot fail.
+    let _ = hkdf::Hkdf::<Sha256>::new(Some(KEY_LABEL.as_bytes()), secret)
+        .expand(b"hs256 signing key", &mut key);
+    key
 }
 
 /// Signs `claims` with HS256.
@@ -207,6 +227,30 @@ mod tests {
         assert_eq!(verify(&none, SECRET, 2000), Err(Rejection::Algorithm));
         let hs512 = forge(r#"{"alg":"HS512"}"#, &payload, SECRET);
         assert_eq!(verify(&hs512, SECRET, 2000), Err(Rejection::Algorithm));
+    }
+
+    #[test]
+    fn botpress_message_signatures_cannot_forge_a_token() {
+        let app_secret = b"APP_SECRET of the server";
+        let key = callback_key(app_secret);
+        assert_ne!(key.as_slice(), app_secret.as_slice());
+        let payload = serde_json::to_value(claims()).unwrap();
+        // What getMessageSignature gives: HMAC(APP_SECRET, chosen text).
+        let with_app_secret = forge(r#"{"alg":"HS256"}"#, &payload, app_secret);
+        assert_eq!(
+            verify(&with_app_secret, &key, 2000),
+            Err(Rejection::Signature)
+        );
+        let oracle_key = mac(app_secret, KEY_LABEL.as_bytes())
+            .finalize()
+            .into_bytes();
+        let with_oracle_key = forge(r#"{"alg":"HS256"}"#, &payload, &oracle_key);
+        assert_eq!(
+            verify(&with_oracle_key, &key, 2000),
+            Err(Rejection::Signature)
+        );
+        assert_eq!(verify(&sign(&claims(), &key), &key, 2000), Ok(claims()));
+        assert_ne!(callback_key(b"another secret"), key);
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! build adds the `fetch` transport and the JS bindings (module `wasm`, wasm32 only).
 
 pub mod auth;
-pub mod callback;
 pub mod config;
 pub mod duration;
 pub mod error;
@@ -14,6 +13,7 @@ pub mod fields;
 pub mod flow;
 pub mod http;
 pub mod jwt;
+pub mod module;
 pub mod odata;
 pub mod orchestrator;
 pub mod secret;

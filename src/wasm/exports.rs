@@ -119,14 +119,14 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| Error::config(format!("could not convert the result: {e}")))
 }
 
 /// An `Error` with `name = 'UiPathError'`, `code`, and the HTTP details that exist.
-fn to_js_error(error: Error) -> JsValue {
+pub(super) fn to_js_error(error: Error) -> JsValue {
     let js = js_sys::Error::new(&error.message());
     js.set_name("UiPathError");
     let set = |k: &str, v: JsValue| {
@@ -153,85 +153,4 @@ fn nonce() -> String {
     let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let b = js_sys::Date::now() as u64;
     format!("{b:x}{a:08x}")
-}
-
-/// Reads a route input object's fields (module backend calls below).
-fn route_input(input: &JsValue) -> Result<(serde_json::Value, crate::callback::RouteSettings)> {
-    let input = host::to_json(input, "input")?;
-    let settings = crate::callback::RouteSettings::parse(
-        input.get("config").unwrap_or(&serde_json::Value::Null),
-    )?;
-    Ok((input, settings))
-}
-
-fn text_of<'a>(input: &'a serde_json::Value, name: &str) -> &'a str {
-    input.get(name).and_then(|v| v.as_str()).unwrap_or_default()
-}
-
-fn seconds_of(input: &serde_json::Value) -> u64 {
-    input
-        .get("now")
-        .and_then(|v| v.as_f64())
-        .map_or(0, |ms| (ms / 1000.0) as u64)
-}
-
-/// The module config of the routes, parsed: `{ defaultExpiresIn, maxExpiresIn, maxBodyBytes }`.
-#[wasm_bindgen(js_name = routeSettings)]
-pub fn route_settings(config: JsValue) -> Result<JsValue, JsValue> {
-    let parse = || -> Result<JsValue> {
-        let s = crate::callback::RouteSettings::parse(&host::to_json(&config, "config")?)?;
-        to_js(&serde_json::json!({
-            "defaultExpiresIn": s.default_expires_in,
-            "maxExpiresIn": s.max_expires_in,
-            "maxBodyBytes": s.max_body_bytes,
-        }))
-    };
-    parse().map_err(to_js_error)
-}
-
-/// The token route: `{ config, secret, botId, query, now, jti }` → `{ status, body }`.
-#[wasm_bindgen(js_name = issueCallbackToken)]
-pub fn issue_callback_token(input: JsValue) -> Result<JsValue, JsValue> {
-    let run = || -> Result<JsValue> {
-        let (input, settings) = route_input(&input)?;
-        let query = input.get("query").cloned().unwrap_or_default();
-        let reply = crate::callback::issue_token(
-            &settings,
-            text_of(&input, "secret"),
-            text_of(&input, "botId"),
-            &query,
-            seconds_of(&input),
-            text_of(&input, "jti"),
-        );
-        to_js(&reply)
-    };
-    run().map_err(to_js_error)
-}
-
-/// The callback route: `{ config, secret, urlBotId, authorization, body, tooLarge, now }`
-/// → `{ status, body, delivery? }`; deliver only when `delivery` is set.
-#[wasm_bindgen(js_name = checkCallback)]
-pub fn check_callback(input: JsValue) -> Result<JsValue, JsValue> {
-    let run = || -> Result<JsValue> {
-        let (input, settings) = route_input(&input)?;
-        let too_large = input
-            .get("tooLarge")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        let body = if too_large {
-            crate::callback::Body::TooLarge
-        } else {
-            crate::callback::Body::Text(text_of(&input, "body"))
-        };
-        let reply = crate::callback::check_callback(
-            &settings,
-            text_of(&input, "secret"),
-            text_of(&input, "urlBotId"),
-            input.get("authorization").and_then(|v| v.as_str()),
-            body,
-            seconds_of(&input),
-        );
-        to_js(&reply)
-    };
-    run().map_err(to_js_error)
 }

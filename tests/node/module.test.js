@@ -11,6 +11,7 @@ const { test, before, after } = require('../support/harness')
 const { startWorld } = require('../support/fixture')
 const { robot } = require('../emulator/robot')
 const { readAction, MODULE_ROOT } = require('../support/module')
+const { callbackKey } = require('../support/http')
 const uipath = require('../../js-shim')
 
 let w
@@ -77,7 +78,7 @@ test('each refusal has its status, a JSON error, and nothing reaches the user', 
   const [h, p] = token.split('.')
   const tampered = h + '.' + Buffer.from(JSON.stringify(Object.assign(jwt.decode(token), { target: 'user-2' }))).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') + '.' + token.split('.')[2]
   const algNone = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64').replace(/=+$/, '') + '.' + p + '.'
-  const expired = jwt.sign({ aud: 'botpress-uipath/callback', botId: 'bot-1', channel: 'web', target: 'user-1', jti: 'x', iat: Math.floor(Date.now() / 1000) - 7200 }, w.botpress.secret, { expiresIn: '1h' })
+  const expired = jwt.sign({ aud: 'botpress-uipath/callback', botId: 'bot-1', channel: 'web', target: 'user-1', jti: 'x', iat: Math.floor(Date.now() / 1000) - 7200 }, callbackKey(w.botpress.secret), { expiresIn: '1h' })
   const foreignSecret = jwt.sign({ aud: 'botpress-uipath/callback', botId: 'bot-1', jti: 'x' }, 'another-secret', { expiresIn: '1h' })
   const cases = [
     ['tampered payload', callback(tampered), 401, /signature/],
@@ -107,12 +108,20 @@ test('each refusal has its status, a JSON error, and nothing reaches the user', 
   }
 })
 
-test('other tokens signed with the server secret are refused: the audience tells them apart', async () => {
-  for (const [name, token] of [['server token', w.botpress.serverToken()], ['login token', w.botpress.loginToken()], ['original module token', jwt.sign({}, w.botpress.secret, { expiresIn: '1h' })]]) {
+test('other tokens of the server are refused: another key, and another audience', async () => {
+  const key = callbackKey(w.botpress.secret)
+  const cases = [
+    ['server token', w.botpress.serverToken(), /signature/],
+    ['login token', w.botpress.loginToken(), /signature/],
+    ['original module token', jwt.sign({}, w.botpress.secret, { expiresIn: '1h' }), /signature/],
+    ['login claims under the callback key', jwt.sign({ email: 'admin@acme.com', botId: 'bot-1' }, key, { expiresIn: '1h', audience: 'collaborators' }), /not a UiPath callback token/],
+    ['no audience under the callback key', jwt.sign({ botId: 'bot-1', jti: 'x' }, key, { expiresIn: '1h' }), /not a UiPath callback token/]
+  ]
+  for (const [name, token, why] of cases) {
     const n = w.botpress.replies.length
     const r = await callback(token)
     assert.strictEqual(r.status, 401, name)
-    assert.ok(/not a UiPath callback token/.test(r.json.message), name + ': ' + r.json.message)
+    assert.ok(why.test(r.json.message), name + ': ' + r.json.message)
     assert.strictEqual(w.botpress.replies.length, n)
   }
 })
@@ -186,6 +195,20 @@ test('the action carries the metadata Botpress reads from its first comment bloc
   assert.ok(/@category UiPath/.test(block))
   const params = block.split('\n').filter((l) => /@param/.test(l)).map((l) => /@param \{(\w+)\} \[?(\w+)/.exec(l)[2])
   assert.deepStrictEqual(params, ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount', 'expiresIn', 'resultVariable'])
+})
+
+test('the entry point has only the keys Botpress 12.31\'s module schema allows (no `default`)', () => {
+  // Keys of MODULE_SCHEMA in core/modules/module-loader.ts (12.31.10); joi refuses others.
+  const allowed = ['onServerStarted', 'onServerReady', 'onBotMount', 'onBotUnmount', 'onModuleUnmount', 'onTopicChanged',
+    'onFlowChanged', 'onFlowRenamed', 'onElementChanged', 'skills', 'translations', 'botTemplates', 'dialogConditions', 'definition']
+  const definitionKeys = ['name', 'fullName', 'plugins', 'noInterface', 'moduleView', 'menuIcon', 'menuText', 'homepage', 'experimental', 'workspaceApp']
+  const loaded = require(path.join(MODULE_ROOT, 'dist/backend/index.js'))
+  // Botpress takes `default` when there is one (core/modules/utils/resolver.ts).
+  const entry = loaded.default ? loaded.default : loaded
+  assert.deepStrictEqual(Object.keys(entry).filter((k) => allowed.indexOf(k) < 0), [])
+  assert.deepStrictEqual(Object.keys(entry.definition).filter((k) => definitionKeys.indexOf(k) < 0), [])
+  assert.strictEqual(entry.definition.name, 'uipath')
+  for (const k of Object.keys(entry).filter((k) => k !== 'definition')) assert.strictEqual(typeof entry[k], 'function', k)
 })
 
 test('the package has the layout Botpress loads, the wasm outside the actions folder', () => {

@@ -9,13 +9,20 @@ const jwt = require('jsonwebtoken')
 
 const ALL_BOTS = '___'
 
+// Botpress's identity behind getAxiosConfigForBot (core/security/auth-service.ts).
+const SERVER_USER = 'server::modules'
+// core/routers/conditionalMiddleware: the module of a request, matched on the raw path.
+const MODULE_PATH = /^\/api\/v1\/bots\/[A-Z0-9_-]+\/mod\/([A-Z0-9_-]+)\//i
+
 /**
  * Starts the host. Options: `secret` (the server's APP_SECRET), `bots` ({ id: { private,
- * disabled } }), `moduleConfig` ({ botId: config } or a config for every bot),
+ * disabled, workspace } }, workspace 'default' unless given), `users` ({ workspace:
+ * [{ email, strategy }] }), `moduleConfig` ({ botId: config } or a config for every bot),
  * `cookieAuth` (getAxiosConfigForBot answers with Cookie + CSRF-Token).
  */
 function startBotpress (options) {
-  const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {}, 'bot-2': {} }, moduleConfig: {}, globalConfig: {} }, options || {})
+  const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {}, 'bot-2': {} }, users: { default: [{ email: 'admin@acme.com', strategy: 'default' }] }, moduleConfig: {}, globalConfig: {} }, options || {})
+  const workspaceOf = (botId) => (opts.bots[botId] ? opts.bots[botId].workspace || 'default' : undefined)
   // Botpress keeps its signing secret here; modules read it from there.
   process.APP_SECRET = opts.secret
   const app = express()
@@ -25,6 +32,15 @@ function startBotpress (options) {
   const host = { replies: replies, logs: logs, secret: opts.secret, requests: [] }
 
   app.use((req, res, next) => { host.requests.push({ method: req.method, path: req.path }); next() })
+
+  // Botpress's two global body parsers, each skipped for a module whose router asked.
+  const disabled = { json: new Set(), urlencoded: new Set() }
+  const unlessModuleAsked = (kind, parser) => (req, res, next) => {
+    const m = MODULE_PATH.exec(req.path)
+    return m && disabled[kind].has(m[1]) ? next() : parser(req, res, next)
+  }
+  app.use(unlessModuleAsked('json', express.json({ limit: '10mb' })))
+  app.use(unlessModuleAsked('urlencoded', express.urlencoded({ extended: true })))
 
   const logger = {
     forBot () { return logger },
@@ -38,7 +54,7 @@ function startBotpress (options) {
 
   /** A token like the ones Botpress signs for collaborators and for itself. */
   function serverToken () {
-    return jwt.sign({ email: 'server', strategy: 'default', isSuperAdmin: true }, opts.secret, { expiresIn: '5m', audience: 'collaborators' })
+    return jwt.sign({ email: SERVER_USER, strategy: 'default', tokenVersion: 1, isSuperAdmin: false }, opts.secret, { expiresIn: '5m', audience: 'collaborators' })
   }
 
   function checkAuthentication (req, res, next) {
@@ -50,10 +66,19 @@ function startBotpress (options) {
     try {
       if (!token) throw new Error('No authorization token')
       req.tokenUser = jwt.verify(token, opts.secret, { audience: 'collaborators' })
-      next()
     } catch (err) {
-      res.status(401).json({ statusCode: 401, errorCode: 'BP_0041', type: 'UnauthorizedError', message: 'Unauthorized: ' + err.message })
+      return res.status(401).json({ statusCode: 401, errorCode: 'BP_0041', type: 'UnauthorizedError', message: 'Unauthorized: ' + err.message })
     }
+    // As Botpress 12.31 does: the workspace is the one the request names (X-BP-Workspace),
+    // else the bot's; the user must be a member of *that* workspace.
+    req.workspace = req.headers['x-bp-workspace'] || workspaceOf(req.params.botId)
+    const u = req.tokenUser
+    if (u.email === SERVER_USER || u.isSuperAdmin) return next()
+    const members = opts.users[req.workspace] || []
+    if (!members.some((m) => m.email === u.email && m.strategy === u.strategy)) {
+      return res.status(403).json({ statusCode: 403, errorCode: 'BP_0043', type: 'ForbiddenError', message: 'User "' + u.email + '" doesn\'t have access to workspace "' + req.workspace + '"' })
+    }
+    next()
   }
 
   // Botpress's check before any module router: disabled bots 404, private bots need a
@@ -79,11 +104,13 @@ function startBotpress (options) {
         return { baseURL: host.url + '/api/v1/bots/' + botId, headers: headers }
       },
       createRouterForBot (name, o) {
-        const routerOptions = Object.assign({ checkAuthentication: true, enableJsonBodyParser: true }, o || {})
+        const routerOptions = Object.assign({ checkAuthentication: true, enableJsonBodyParser: true, enableUrlEncoderBodyParser: true }, o || {})
+        const moduleName = name.split('/')[0]
+        if (routerOptions.enableJsonBodyParser === false) disabled.json.add(moduleName)
+        if (routerOptions.enableUrlEncoderBodyParser === false) disabled.urlencoded.add(moduleName)
         const router = express.Router({ mergeParams: true })
         const guard = express.Router({ mergeParams: true })
         guard.use((req, res, next) => (flag(routerOptions.checkAuthentication, req) ? checkAuthentication(req, res, next) : next()))
-        guard.use((req, res, next) => (flag(routerOptions.enableJsonBodyParser, req) ? express.json({ limit: routerOptions.bodyLimit || '100kb' })(req, res, next) : next()))
         guard.use(router)
         app.use('/api/v1/bots/:botId/mod/' + name, botVisibility, guard)
         return router
@@ -97,6 +124,16 @@ function startBotpress (options) {
         if (moduleName !== 'uipath') return {}
         const perBot = opts.moduleConfig[botId]
         return Object.assign({}, perBot && typeof perBot === 'object' && !Array.isArray(perBot) ? perBot : opts.moduleConfig)
+      }
+    },
+    workspaces: {
+      async getBotWorkspaceId (botId) {
+        const ws = workspaceOf(botId)
+        if (!ws) throw new Error('Bot not found')
+        return ws
+      },
+      async getWorkspaceUsers (workspace) {
+        return (opts.users[workspace] || []).map((u) => Object.assign({ workspace: workspace, role: 'admin' }, u))
       }
     },
     events: {
@@ -117,7 +154,7 @@ function startBotpress (options) {
   host.bp = bp
   host.serverToken = serverToken
   /** A collaborator's login token, signed with the same secret. */
-  host.loginToken = () => jwt.sign({ email: 'admin@acme.com', strategy: 'default' }, opts.secret, { expiresIn: '6h', audience: 'collaborators' })
+  host.loginToken = (email) => jwt.sign({ email: email || 'admin@acme.com', strategy: 'default' }, opts.secret, { expiresIn: '6h', audience: 'collaborators' })
   host.onReply = (fn) => listeners.push(fn)
 
   // Express's final error handler answers JSON, like Botpress.
@@ -169,4 +206,4 @@ function installOriginalModule (host) {
   })
 }
 
-module.exports = { startBotpress, installOriginalModule, ALL_BOTS }
+module.exports = { startBotpress, installOriginalModule, ALL_BOTS, SERVER_USER }

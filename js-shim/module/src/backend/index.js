@@ -1,7 +1,8 @@
 'use strict'
 // The Botpress v12 module `uipath` (a drop-in for the original): the callback-token route
 // and the robots' callback route. Every decision is made by the wasm core
-// (issueCallbackToken, checkCallback); this file reads requests and sends replies.
+// (issueCallbackToken, checkCallback); this file reads requests, looks up what the rules
+// need, and does what the answer says.
 
 const crypto = require('crypto')
 const fs = require('fs')
@@ -9,6 +10,9 @@ const path = require('path')
 
 const core = loadCore()
 const ALL_BOTS = '___'
+// Past this, a route that has not answered answers 503 (body reading has its own, shorter
+// deadline: bodyTimeout).
+const ROUTE_DEADLINE_MS = 30000
 
 // Packaged: dist/backend/core.js (the shim bundled with its dependencies and the wasm
 // glue). In the repository: the shim itself.
@@ -24,95 +28,177 @@ async function globalConfig (bp) {
   return {}
 }
 
-// The secret is global: the callback route must know it before the token says which bot it is for.
+// The secret is global: the callback route must know it before the token says which bot
+// it is for. The core derives the signing key from it; it is never used as a key itself.
 function secretOf (config) {
   return (config && config.callbackSecret) || process.APP_SECRET || ''
 }
 
-function reply (res, answer) {
+function requestId () {
+  return crypto.randomBytes(8).toString('hex')
+}
+
+function sourceOf (req) {
+  return String(req.ip || (req.socket && req.socket.remoteAddress) || 'unknown')
+}
+
+// The bot a route's log line goes to: the URL's, unless it is "all bots".
+function loggerFor (bp, req) {
+  const id = req.params && req.params.botId
+  return bp.logger.forBot(id && id !== ALL_BOTS ? id : 'global')
+}
+
+/** Writes the answer's log line (already quoted and rate-limited by the core) and sends it. */
+function send (bp, req, res, answer) {
+  if (answer.log) {
+    const logger = loggerFor(bp, req)
+    const line = '[uipath] ' + req.method + ' ' + req.baseUrl.replace(/^.*\/mod\//, '/mod/') + req.path + ' ' + answer.log
+    if (answer.status >= 500) logger.error(line)
+    else if (answer.status >= 400) logger.warn(line)
+    else logger.info(line)
+  }
+  if (res.headersSent) return
   res.status(answer.status).json(answer.body)
 }
 
-function failure (bp, res, err) {
-  bp.logger.attachError(err).error('[uipath] route failed: ' + err.message)
-  res.status(500).json({ statusCode: 500, errorCode: 'UIPATH_CONFIG', type: 'InternalError', message: err.message })
+/**
+ * Wraps a route: a failure answers a generic 500 with a correlation id (the detail goes
+ * to the log only), and a route that has not answered by ROUTE_DEADLINE_MS answers 503.
+ */
+function route (bp, handler) {
+  return function (req, res) {
+    const id = requestId()
+    const timer = setTimeout(() => {
+      if (res.headersSent) return
+      res.set('Connection', 'close')
+      send(bp, req, res, internal(id, 'the route did not answer within ' + ROUTE_DEADLINE_MS + ' ms', 503))
+    }, ROUTE_DEADLINE_MS)
+    res.on('finish', () => clearTimeout(timer))
+    res.on('close', () => clearTimeout(timer))
+    Promise.resolve()
+      .then(() => handler(req, res, id))
+      .catch((err) => {
+        clearTimeout(timer)
+        const detail = err && err.message ? err.message : String(err)
+        send(bp, req, res, internal(id, detail))
+      })
+  }
 }
 
-/** Reads the raw body, stopping once it is longer than `limit` bytes. */
-function readBody (req, limit) {
-  return new Promise((resolve, reject) => {
+function internal (id, detail, status) {
+  let answer
+  try {
+    answer = core.internalReply({ requestId: id, detail: detail })
+  } catch (e) {
+    answer = { status: 500, body: { statusCode: 500, errorCode: 'UIPATH_INTERNAL', type: 'InternalError', message: 'internal error (correlation id ' + id + ')' } }
+  }
+  if (status) {
+    answer.status = status
+    answer.body.statusCode = status
+  }
+  return answer
+}
+
+/**
+ * Reads a request body for the core, never waiting forever:
+ * - `{ parsedBody }` when one of Botpress's global parsers already consumed the stream
+ *   (it does for a percent-encoded bot id, which its module pattern does not match);
+ * - `{ tooLarge: true }` past `limit` bytes (declared or received);
+ * - `{ timedOut: true }` when the body is not complete within `timeoutMs`;
+ * - `{ body }`, the raw text, otherwise.
+ */
+function readBody (req, limit, timeoutMs) {
+  if (req._body) return Promise.resolve({ parsedBody: req.body === undefined ? null : req.body })
+  if (req.readableEnded) return Promise.resolve({ body: '' })
+  return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'])
     if (declared > limit) return resolve({ tooLarge: true })
     const chunks = []
     let size = 0
     let done = false
+    const finish = (result) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      resolve(result)
+    }
+    const timer = setTimeout(() => finish({ timedOut: true }), timeoutMs)
     req.on('data', (chunk) => {
       if (done) return
       size += chunk.length
       if (size > limit) {
-        done = true
         req.pause()
-        return resolve({ tooLarge: true })
+        return finish({ tooLarge: true })
       }
       chunks.push(chunk)
     })
-    req.on('end', () => { if (!done) { done = true; resolve({ text: Buffer.concat(chunks).toString('utf8') }) } })
-    req.on('error', (err) => { if (!done) { done = true; reject(err) } })
+    req.on('end', () => finish({ body: Buffer.concat(chunks).toString('utf8') }))
+    req.on('error', () => finish({ timedOut: true }))
+    req.on('aborted', () => finish({ timedOut: true }))
   })
+}
+
+/** The caller's workspace facts the token route's rule needs (bp.workspaces, 12.x). */
+async function workspaceOf (bp, botId, user) {
+  const ws = bp.workspaces
+  if (!ws || typeof ws.getBotWorkspaceId !== 'function' || !user || user.isSuperAdmin) return {}
+  try {
+    const botWorkspace = await ws.getBotWorkspaceId(botId)
+    const users = typeof ws.getWorkspaceUsers === 'function' ? await ws.getWorkspaceUsers(botWorkspace) : []
+    const members = (users || []).map((u) => ({ email: String(u.email || ''), strategy: String(u.strategy || '') }))
+    return { botWorkspace: botWorkspace, workspaceMembers: members }
+  } catch (err) {
+    // An unknown bot has no workspace: the rule refuses it.
+    return {}
+  }
 }
 
 function registerRoutes (bp) {
-  const auth = bp.http.createRouterForBot('uipath/auth', { checkAuthentication: true })
-  auth.get('/token', async (req, res) => {
-    try {
-      const botId = req.params.botId
-      const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', botId))
-      const answer = core.issueCallbackToken({
-        config: config,
-        secret: secretOf(await globalConfig(bp)),
-        botId: botId,
-        query: req.query,
-        now: Date.now(),
-        jti: crypto.randomBytes(12).toString('hex')
-      })
-      reply(res, answer)
-    } catch (err) {
-      failure(bp, res, err)
-    }
-  })
+  // Both global body parsers off for our routes: the routes read bodies themselves.
+  const parsersOff = { enableJsonBodyParser: false, enableUrlEncoderBodyParser: false }
 
-  const open = bp.http.createRouterForBot('uipath', { checkAuthentication: false, enableJsonBodyParser: false })
-  open.post('/message', async (req, res) => {
-    try {
-      const config = await globalConfig(bp)
-      const limits = core.routeSettings(config)
-      const body = await readBody(req, limits.maxBodyBytes)
-      const answer = core.checkCallback({
-        config: config,
-        secret: secretOf(config),
-        urlBotId: req.params.botId,
-        authorization: req.headers.authorization,
-        body: body.text,
-        tooLarge: !!body.tooLarge,
-        now: Date.now()
-      })
-      if (answer.delivery) {
-        const d = answer.delivery
-        await bp.events.replyToEvent(d.destination, [d.message])
-      } else {
-        bp.logger.forBot(logBotOf(req)).warn('[uipath] callback refused (' + answer.status + '): ' + answer.body.message)
-      }
-      if (body.tooLarge) res.set('Connection', 'close')
-      reply(res, answer)
-    } catch (err) {
-      failure(bp, res, err)
-    }
-  })
-}
+  const auth = bp.http.createRouterForBot('uipath/auth', Object.assign({ checkAuthentication: true }, parsersOff))
+  auth.get('/token', route(bp, async (req, res, id) => {
+    const botId = req.params.botId
+    const user = req.tokenUser || {}
+    const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', botId))
+    const input = Object.assign({
+      config: config,
+      secret: secretOf(await globalConfig(bp)),
+      botId: botId,
+      query: req.query,
+      now: Date.now(),
+      jti: crypto.randomBytes(12).toString('hex'),
+      requestId: id,
+      source: sourceOf(req),
+      caller: { email: String(user.email || ''), strategy: String(user.strategy || ''), isSuperAdmin: user.isSuperAdmin === true, workspace: req.workspace ? String(req.workspace) : '' }
+    }, user.email === 'server::modules' ? {} : await workspaceOf(bp, botId, user))
+    send(bp, req, res, core.issueCallbackToken(input))
+  }))
 
-// The bot a refused callback's log line goes to: the URL's, unless it is "all bots".
-function logBotOf (req) {
-  return req.params.botId === ALL_BOTS ? 'global' : req.params.botId
+  const open = bp.http.createRouterForBot('uipath', Object.assign({ checkAuthentication: false }, parsersOff))
+  open.post('/message', route(bp, async (req, res, id) => {
+    const config = await globalConfig(bp)
+    const limits = core.routeSettings(config)
+    const read = await readBody(req, limits.maxBodyBytes, limits.bodyTimeoutMs)
+    const answer = core.checkCallback(Object.assign({
+      config: config,
+      secret: secretOf(config),
+      urlBotId: req.params.botId,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      now: Date.now(),
+      requestId: id,
+      source: sourceOf(req)
+    }, read))
+    if (answer.delivery) {
+      const d = answer.delivery
+      await bp.events.replyToEvent(d.destination, [d.message])
+    }
+    // A body left unread (too large, too slow) ends the connection with the answer.
+    if (read.tooLarge || read.timedOut) res.set('Connection', 'close')
+    send(bp, req, res, answer)
+  }))
 }
 
 const entryPoint = {
@@ -131,5 +217,6 @@ const entryPoint = {
   }
 }
 
+// Botpress validates this object against its module schema, which refuses unknown keys:
+// export the entry point alone (no `default` beside it).
 module.exports = entryPoint
-module.exports.default = entryPoint

@@ -1,0 +1,452 @@
+//! `POST /api/v1/bots/{botId}/mod/uipath/message`: the robot's `Callback` activity.
+//! Authenticates its token, checks that the bot and conversation it names are the ones
+//! the token is bound to, validates the message, and only then approves a delivery.
+
+use serde_json::{json, Map, Value};
+
+use super::body::{self, Body};
+use super::log::quote;
+use super::reply::{Delivery, Reply};
+use super::settings::RouteSettings;
+use super::ALL_BOTS;
+use crate::fields;
+use crate::jwt::{self, CallbackClaims};
+
+/// One callback request, as the backend read it.
+#[derive(Debug, Clone, Copy)]
+pub struct CallbackRequest<'a> {
+    /// The bot of the URL (`___` for "all bots", as the activity posts).
+    pub url_bot_id: &'a str,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The body.
+    pub body: Body<'a>,
+    /// The clock, seconds since the epoch.
+    pub now_seconds: u64,
+    /// A fresh random id that a 500 answer names.
+    pub request_id: &'a str,
+}
+
+/// Checks a callback. Only a reply with `delivery` set may reach the user; a
+/// thread-bound token fills in the `threadId` the activity never sends.
+pub fn check_callback(
+    settings: &RouteSettings,
+    key: &[u8],
+    request: &CallbackRequest<'_>,
+) -> Reply {
+    let expected = "{botId, channel, target, message}";
+    // Size and time first: they need no secret and must not wait for one.
+    if matches!(request.body, Body::TooLarge | Body::TimedOut) {
+        if let Err(refusal) =
+            body::json_object(request.body, None, settings.max_body_bytes, expected)
+        {
+            return refusal;
+        }
+    }
+    if key.is_empty() {
+        return Reply::no_secret(request.request_id);
+    }
+    let authorization = request.authorization;
+    let token = match authorization.map(str::trim).and_then(|h| h.split_once(' ')) {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            token.trim()
+        }
+        _ if authorization.is_none() => {
+            return Reply::unauthorized("the Authorization header is missing")
+        }
+        _ => return Reply::unauthorized("the Authorization header must be 'Bearer <token>'"),
+    };
+    let claims = match jwt::verify(token, key, request.now_seconds) {
+        Ok(c) => c,
+        Err(r) => return Reply::unauthorized(r.reason()),
+    };
+    if request.url_bot_id != ALL_BOTS && request.url_bot_id != claims.bot_id {
+        return Reply::forbidden(&format!(
+            "the token is for bot {}, not {}",
+            quote(&claims.bot_id, 60),
+            quote(request.url_bot_id, 60)
+        ));
+    }
+    let object = match body::json_object(
+        request.body,
+        request.content_type,
+        settings.max_body_bytes,
+        expected,
+    ) {
+        Ok(o) => o,
+        Err(refusal) => return refusal,
+    };
+    match approve(settings, &claims, &object) {
+        Ok(delivery) => {
+            let mut reply = Reply::ok(json!({ "status": "delivered" }));
+            reply.delivery = Some(Box::new(delivery));
+            reply
+        }
+        Err(Refusal::BadRequest(why)) => Reply::bad_request(&why),
+        Err(Refusal::Forbidden(why)) => Reply::forbidden(&why),
+    }
+}
+
+enum Refusal {
+    BadRequest(String),
+    Forbidden(String),
+}
+
+/// Body checks after authentication: 400 for a malformed body, 403 for a mismatch.
+fn approve(
+    settings: &RouteSettings,
+    claims: &CallbackClaims,
+    body: &Map<String, Value>,
+) -> Result<Delivery, Refusal> {
+    let bad = |why: String| Refusal::BadRequest(why);
+    let field = |name: &str, required: bool| -> Result<Option<String>, Refusal> {
+        match fields::present(body.get(name)) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(bad(format!("{name} must be a string"))),
+            None if required => Err(bad(format!("{name} is missing"))),
+            None => Ok(None),
+        }
+    };
+    let (bot_id, channel, target, thread_id) = (
+        field("botId", true)?.unwrap_or_default(),
+        field("channel", true)?.unwrap_or_default(),
+        field("target", true)?.unwrap_or_default(),
+        field("threadId", false)?,
+    );
+    if bot_id != claims.bot_id {
+        return Err(Refusal::Forbidden(format!(
+            "the token is for bot {}, not {}",
+            quote(&claims.bot_id, 60),
+            quote(&bot_id, 60)
+        )));
+    }
+    for (name, bound, given) in [
+        ("channel", &claims.channel, &channel),
+        ("target", &claims.target, &target),
+    ] {
+        if let Some(b) = bound {
+            if b != given {
+                return Err(Refusal::Forbidden(format!(
+                    "the token is bound to another {name} than {}",
+                    quote(given, 60)
+                )));
+            }
+        }
+    }
+    // A token that names no thread speaks for the user's default conversation only: a
+    // thread named in the body is refused rather than trusted.
+    let thread_id = match (&claims.thread_id, thread_id) {
+        (Some(bound), Some(given)) if *bound != given => {
+            return Err(Refusal::Forbidden(format!(
+                "the token is bound to another threadId than {}",
+                quote(&given, 60)
+            )))
+        }
+        (None, Some(given)) => {
+            return Err(Refusal::Forbidden(format!(
+                "the token is not bound to a thread, so threadId {} is not accepted",
+                quote(&given, 60)
+            )))
+        }
+        (bound, _) => bound.clone(),
+    };
+    // The activity sends an object; a JSON string holding one is accepted too.
+    let message = match body.get("message") {
+        Some(Value::Object(m)) => Some(m.clone()),
+        Some(Value::String(s)) => match serde_json::from_str(s) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad("message must be an object like {\"type\": \"text\", \"text\": \"…\"}".into())
+    })?;
+    match message.get("type") {
+        Some(Value::String(t)) if !t.is_empty() => {
+            if !settings.allows(t) {
+                return Err(bad(format!(
+                    "message.type {} is not in allowedMessageTypes",
+                    quote(t, 40)
+                )));
+            }
+            if t == "text"
+                && !matches!(message.get("text"), Some(Value::String(s)) if !s.is_empty())
+            {
+                return Err(bad("a text message needs a non-empty text".into()));
+            }
+        }
+        _ => return Err(bad("message.type is missing".into())),
+    }
+    let mut destination = json!({ "botId": bot_id, "channel": channel, "target": target });
+    if let Some(t) = thread_id {
+        destination["threadId"] = json!(t);
+    }
+    Ok(Delivery {
+        destination,
+        message: own_data(Value::Object(message)),
+    })
+}
+
+/// The message with every `__proto__` key removed, at any depth: handed to JS, such a key
+/// would become the prototype of the delivered payload instead of a field.
+fn own_data(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| k != "__proto__")
+                .map(|(k, v)| (k, own_data(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(own_data).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::module::token_route::{issue_token, Caller, TokenRequest, SERVER_USER};
+
+    const KEY: &[u8] = b"derived-key";
+
+    fn settings() -> RouteSettings {
+        RouteSettings::parse(&json!({})).unwrap()
+    }
+
+    fn token(query: Value) -> String {
+        let caller = Caller {
+            email: SERVER_USER.into(),
+            ..Caller::default()
+        };
+        let request = TokenRequest {
+            bot_id: "bot-1",
+            query: &query,
+            caller: &caller,
+            now_seconds: 1000,
+            jti: "j",
+            request_id: "r",
+        };
+        let r = issue_token(&settings(), KEY, &request);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.body["token"].as_str().unwrap().to_string()
+    }
+
+    fn request<'a>(url_bot: &'a str, auth: Option<&'a str>, body: Body<'a>) -> CallbackRequest<'a> {
+        CallbackRequest {
+            url_bot_id: url_bot,
+            authorization: auth,
+            content_type: Some("application/json"),
+            body,
+            now_seconds: 1100,
+            request_id: "r",
+        }
+    }
+
+    fn post_with(settings: &RouteSettings, auth: Option<&str>, body: Value) -> Reply {
+        let text = body.to_string();
+        check_callback(settings, KEY, &request(ALL_BOTS, auth, Body::Text(&text)))
+    }
+
+    fn post(url_bot: &str, auth: Option<&str>, body: Value) -> Reply {
+        let text = body.to_string();
+        check_callback(&settings(), KEY, &request(url_bot, auth, Body::Text(&text)))
+    }
+
+    fn callback(extra: Value) -> Value {
+        let mut b = json!({"botId": "bot-1", "channel": "web", "target": "u1", "message": {"type": "text", "text": "hi"}});
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    }
+
+    #[test]
+    fn the_callback_activity_request_is_delivered_with_the_bound_thread() {
+        let t = token(json!({"channel": "web", "target": "u1", "threadId": "t9"}));
+        let r = post(ALL_BOTS, Some(&format!("bearer {t}")), callback(json!({})));
+        assert_eq!(r.status, 200);
+        let d = r.delivery.unwrap();
+        assert_eq!(
+            d.destination,
+            json!({"botId": "bot-1", "channel": "web", "target": "u1", "threadId": "t9"})
+        );
+        assert_eq!(d.message, json!({"type": "text", "text": "hi"}));
+    }
+
+    #[test]
+    fn refusals_have_their_status_and_never_deliver() {
+        let t = token(json!({"channel": "web", "target": "u1", "threadId": "t9"}));
+        let auth = format!("Bearer {t}");
+        let auth = Some(auth.as_str());
+        let ok = callback(json!({})).to_string();
+        let cases: Vec<(Reply, u16)> = vec![
+            (post(ALL_BOTS, None, callback(json!({}))), 401),
+            (post(ALL_BOTS, Some("Token abc"), callback(json!({}))), 401),
+            (post(ALL_BOTS, Some("Bearer "), callback(json!({}))), 401),
+            (
+                post(ALL_BOTS, Some("Bearer x.y.z"), callback(json!({}))),
+                401,
+            ),
+            (post("bot-2", auth, callback(json!({}))), 403),
+            (
+                post(ALL_BOTS, auth, callback(json!({"botId": "bot-2"}))),
+                403,
+            ),
+            (post(ALL_BOTS, auth, callback(json!({"target": "u2"}))), 403),
+            (
+                post(ALL_BOTS, auth, callback(json!({"channel": "telegram"}))),
+                403,
+            ),
+            (
+                post(ALL_BOTS, auth, callback(json!({"threadId": "t10"}))),
+                403,
+            ),
+            (
+                post(
+                    ALL_BOTS,
+                    auth,
+                    callback(json!({"message": {"text": "no type"}})),
+                ),
+                400,
+            ),
+            (
+                post(
+                    ALL_BOTS,
+                    auth,
+                    callback(json!({"message": {"type": "text"}})),
+                ),
+                400,
+            ),
+            (post(ALL_BOTS, auth, callback(json!({"message": 5}))), 400),
+            (post(ALL_BOTS, auth, callback(json!({"target": null}))), 400),
+            (post(ALL_BOTS, auth, json!([1])), 400),
+            (
+                check_callback(&settings(), KEY, &request(ALL_BOTS, auth, Body::TooLarge)),
+                413,
+            ),
+            (
+                check_callback(&settings(), KEY, &request(ALL_BOTS, None, Body::TimedOut)),
+                408,
+            ),
+            (
+                check_callback(
+                    &settings(),
+                    KEY,
+                    &CallbackRequest {
+                        content_type: Some("application/x-www-form-urlencoded"),
+                        ..request(ALL_BOTS, auth, Body::Text("botId=bot-1"))
+                    },
+                ),
+                415,
+            ),
+            (
+                check_callback(
+                    &settings(),
+                    KEY,
+                    &CallbackRequest {
+                        now_seconds: 1000 + 3600 + 31,
+                        ..request(ALL_BOTS, auth, Body::Text(&ok))
+                    },
+                ),
+                401,
+            ),
+            (
+                check_callback(&settings(), b"", &request(ALL_BOTS, auth, Body::Text(&ok))),
+                500,
+            ),
+        ];
+        for (i, (reply, status)) in cases.into_iter().enumerate() {
+            assert_eq!(reply.status, status, "case {i}: {}", reply.body);
+            assert!(reply.delivery.is_none(), "case {i}");
+            assert!(reply.body["message"].is_string(), "case {i}");
+            assert!(reply.log.is_some(), "case {i}: a refusal is logged");
+        }
+    }
+
+    #[test]
+    fn a_body_botpress_already_parsed_is_used_when_it_is_json() {
+        let t = token(json!({"channel": "web", "target": "u1"}));
+        let auth = format!("bearer {t}");
+        let parsed = callback(json!({}));
+        let r = check_callback(
+            &settings(),
+            KEY,
+            &request(ALL_BOTS, Some(&auth), Body::Parsed(&parsed)),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.delivery.is_some());
+    }
+
+    #[test]
+    fn a_token_without_a_thread_refuses_a_thread_in_the_body() {
+        let t = token(json!({"channel": "web", "target": "u1"}));
+        let auth = format!("bearer {t}");
+        let r = post(ALL_BOTS, Some(&auth), callback(json!({"threadId": "t1"})));
+        assert_eq!(r.status, 403);
+        assert!(r.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("not bound to a thread"));
+        let r = post(ALL_BOTS, Some(&auth), callback(json!({})));
+        assert_eq!(r.status, 200);
+        assert!(r.delivery.unwrap().destination.get("threadId").is_none());
+    }
+
+    #[test]
+    fn prototype_keys_never_reach_the_delivered_message() {
+        let t = token(json!({}));
+        let auth = format!("bearer {t}");
+        let body = r#"{"botId":"bot-1","channel":"web","target":"u1","message":{"type":"text","text":"hi","__proto__":{"polluted":true},"nested":[{"__proto__":{"x":1},"ok":1}]}}"#;
+        let r = check_callback(
+            &settings(),
+            KEY,
+            &request(ALL_BOTS, Some(&auth), Body::Text(body)),
+        );
+        assert_eq!(
+            r.delivery.unwrap().message,
+            json!({"type": "text", "text": "hi", "nested": [{"ok": 1}]})
+        );
+    }
+
+    #[test]
+    fn allowed_message_types_narrow_what_robots_post() {
+        let t = token(json!({}));
+        let auth = format!("bearer {t}");
+        let narrow = RouteSettings::parse(&json!({"allowedMessageTypes": ["text"]})).unwrap();
+        let custom = callback(json!({"message": {"type": "custom", "module": "x"}}));
+        assert_eq!(
+            post_with(&settings(), Some(&auth), custom.clone()).status,
+            200
+        );
+        let r = post_with(&narrow, Some(&auth), custom);
+        assert_eq!(r.status, 400);
+        assert!(r.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("allowedMessageTypes"));
+        assert_eq!(
+            post_with(&narrow, Some(&auth), callback(json!({}))).status,
+            200
+        );
+    }
+
+    #[test]
+    fn attacker_text_is_quoted_in_messages_and_logs() {
+        let t = token(json!({"channel": "web", "target": "u1"}));
+        let auth = format!("bearer {t}");
+        let r = post(
+            ALL_BOTS,
+            Some(&auth),
+            callback(json!({"target": "u2\n[uipath] forged line"})),
+        );
+        assert_eq!(r.status, 403);
+        let log = r.log.unwrap();
+        assert!(!log.contains('\n'), "{log}");
+        assert!(log.contains(r#""u2\n[uipath] forged line""#), "{log}");
+    }
+}

@@ -1,0 +1,153 @@
+//! Logging what outsiders send, safely: their text quoted and cut, and refusals logged at
+//! a bounded rate per source, so nobody can forge log lines or flood a bot's log without
+//! a token.
+
+use std::collections::HashMap;
+
+/// Outside text as it may appear in a log line or an error message: in double quotes,
+/// control characters, quotes and backslashes escaped as in JSON (so a newline cannot
+/// start a forged line), cut after `max_chars` characters with `…`.
+pub fn quote(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars) + 2);
+    out.push('"');
+    for (i, c) in text.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Other controls, and the Unicode line and paragraph separators.
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// How many refusals one source may have logged per window.
+pub const REFUSALS_PER_WINDOW: u32 = 5;
+/// The window, milliseconds.
+pub const WINDOW_MS: u64 = 60_000;
+/// Sources remembered at once; past that the oldest window is forgotten.
+pub const MAX_SOURCES: usize = 1024;
+
+/// What to do with one refusal's log line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// Log it.
+    Log,
+    /// Log it, and say that this many refusals of the source were not logged before it.
+    LogAfterSuppressed(u32),
+    /// Do not log it.
+    Suppress,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start_ms: u64,
+    logged: u32,
+    suppressed: u32,
+}
+
+/// A fixed-window limit on refusal log lines per source (the caller's address). Time is
+/// an argument; memory is bounded by [`MAX_SOURCES`].
+#[derive(Debug, Default)]
+pub struct RefusalLog {
+    windows: HashMap<String, Window>,
+}
+
+impl RefusalLog {
+    /// Decides whether the refusal of a request from `source` at `now_ms` is logged.
+    pub fn admit(&mut self, source: &str, now_ms: u64) -> Admission {
+        if !self.windows.contains_key(source) && self.windows.len() >= MAX_SOURCES {
+            self.forget_expired_or_oldest(now_ms);
+        }
+        let w = self.windows.entry(source.to_string()).or_insert(Window {
+            start_ms: now_ms,
+            logged: 0,
+            suppressed: 0,
+        });
+        let mut carried = 0;
+        if now_ms.saturating_sub(w.start_ms) >= WINDOW_MS {
+            carried = w.suppressed;
+            *w = Window {
+                start_ms: now_ms,
+                logged: 0,
+                suppressed: 0,
+            };
+        }
+        if w.logged < REFUSALS_PER_WINDOW {
+            w.logged += 1;
+            if carried > 0 {
+                Admission::LogAfterSuppressed(carried)
+            } else {
+                Admission::Log
+            }
+        } else {
+            w.suppressed += 1;
+            Admission::Suppress
+        }
+    }
+
+    fn forget_expired_or_oldest(&mut self, now_ms: u64) {
+        self.windows
+            .retain(|_, w| now_ms.saturating_sub(w.start_ms) < WINDOW_MS);
+        if self.windows.len() >= MAX_SOURCES {
+            if let Some(oldest) = self
+                .windows
+                .iter()
+                .min_by_key(|(_, w)| w.start_ms)
+                .map(|(k, _)| k.clone())
+            {
+                self.windows.remove(&oldest);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_line_breaks_and_cuts() {
+        assert_eq!(quote("a\nb", 10), r#""a\nb""#);
+        assert_eq!(
+            quote("x\"y\\z\r\u{1b}[31m\u{2028}", 20),
+            r#""x\"y\\z\r\u001b[31m\u2028""#
+        );
+        assert_eq!(quote(&"é".repeat(10), 3), "\"ééé…\"");
+        assert!(!quote("line\nforged: [uipath] ok", 100).contains('\n'));
+    }
+
+    #[test]
+    fn each_source_logs_a_few_refusals_per_window_then_a_summary() {
+        let mut log = RefusalLog::default();
+        let first: Vec<Admission> = (0..8).map(|i| log.admit("1.2.3.4", i)).collect();
+        assert_eq!(first[..5], vec![Admission::Log; 5][..]);
+        assert_eq!(first[5..], vec![Admission::Suppress; 3][..]);
+        assert_eq!(log.admit("5.6.7.8", 10), Admission::Log, "another source");
+        assert_eq!(
+            log.admit("1.2.3.4", WINDOW_MS),
+            Admission::LogAfterSuppressed(3)
+        );
+        assert_eq!(log.admit("1.2.3.4", WINDOW_MS + 1), Admission::Log);
+    }
+
+    #[test]
+    fn memory_stays_bounded() {
+        let mut log = RefusalLog::default();
+        for i in 0..(MAX_SOURCES as u64 * 3) {
+            log.admit(&format!("10.0.{}.{}", i / 256, i % 256), i);
+        }
+        assert!(log.windows.len() <= MAX_SOURCES);
+    }
+}
