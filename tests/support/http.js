@@ -15,7 +15,7 @@ function request (base, method, urlPath, headers, body, from) {
     const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
     const h = Object.assign({}, headers)
     if (data) { h['Content-Type'] = h['Content-Type'] || 'application/json'; h['Content-Length'] = data.length }
-    const req = http.request(base + urlPath, { method: method, headers: h, localAddress: from }, (res) => {
+    const req = http.request(base + urlPath, { method: method, headers: h, localAddress: from, agent: false }, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
       res.on('end', () => {
