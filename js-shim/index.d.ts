@@ -6,7 +6,7 @@ export interface BotpressSdk {
     getAxiosConfigForBot(botId: string, options?: { localUrl?: boolean }): Promise<{ baseURL: string; headers: Record<string, string> }>
   }
   config?: { getModuleConfigForBot(module: string, botId: string): Promise<Record<string, unknown>> }
-  logger?: { forBot(botId: string): unknown; debug(msg: string): void; info(msg: string): void }
+  logger?: { forBot(botId: string): unknown; debug(msg: string): void; info(msg: string): void; warn(msg: string): void }
   [key: string]: unknown
 }
 
@@ -69,10 +69,49 @@ export interface JobStart {
   jobs: StartedJob[]
 }
 
+/** The connection and folder fields of a start (same module-config fallback), and the job. */
+export interface JobArgs extends Pick<StartJobArgs, 'orchestratorUrl' | 'cloudUrl' | 'organization' | 'accountLogicalName' | 'tenant' | 'serviceLogicalName' | 'auth' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'refreshToken' | 'folder' | 'folderId'> {
+  /** As in `JobStart.jobs[i].id`; or give `jobKey`. */
+  jobId?: number | string
+  /** The job's GUID. */
+  jobKey?: string
+  /** get and stop: default 30000 (module config fallback); wait: default 60000, at most 900000 (args only). */
+  timeoutMs?: number | string
+  [key: string]: unknown
+}
+
+export interface WaitForJobArgs extends JobArgs {
+  /** Longest pause between two reads, default 5000, at least 1000. */
+  pollMs?: number | string
+}
+
+export interface StopJobArgs extends JobArgs {
+  strategy?: 'SoftStop' | 'Kill'
+}
+
+export type JobState =
+  | 'Pending' | 'Running' | 'Stopping' | 'Terminating' | 'Suspended' | 'Resumed'
+  | 'Successful' | 'Faulted' | 'Stopped'
+
+/** A job as the jobs calls resolve it (API.md, "Jobs after the start"). */
+export interface Job {
+  id: number
+  key: string
+  state: JobState | string
+  /** Orchestrator's Info: the fault message of a Faulted job. */
+  info: string | null
+  /** Parsed from Orchestrator's JSON string; null when absent or not JSON. */
+  outputArguments: Record<string, unknown> | null
+  startTime: string | null
+  endTime: string | null
+  releaseName: string
+  reference: string | null
+}
+
 export type UiPathErrorCode =
   | 'INVALID_CONFIG' | 'AUTH_FAILED' | 'FOLDER_NOT_FOUND' | 'PROCESS_NOT_FOUND'
   | 'BOTPRESS_TOKEN_FAILED' | 'ORCHESTRATOR_ERROR' | 'RATE_LIMITED' | 'TIMEOUT' | 'NETWORK'
-  | 'INTERNAL'
+  | 'JOB_NOT_FOUND' | 'INTERNAL'
 
 export class UiPathError extends Error {
   name: 'UiPathError'
@@ -82,9 +121,14 @@ export class UiPathError extends Error {
   traceId?: string
   /** Set when a StartJobs call's outcome is unknown. */
   reference?: string
+  /** waitForUiPathJob's TIMEOUT: the last state seen. */
+  job?: Job
 }
 
 export function startUiPathJob(bp: BotpressSdk, event: BotpressEvent, args?: StartJobArgs): Promise<JobStart>
+export function getUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: JobArgs): Promise<Job>
+export function waitForUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: WaitForJobArgs): Promise<Job>
+export function stopUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: StopJobArgs): Promise<Job>
 export function getBotpressToken(bp: BotpressSdk, event: BotpressEvent, options?: { expiresIn?: string | number; timeoutMs?: number }): Promise<string>
 export const ERROR_CODES: ReadonlyArray<UiPathErrorCode>
 export const version: string

@@ -12,7 +12,8 @@ core.setFetch(proxyAwareFetch)
 /** The stable error codes of the contract (API.md, "Errors"). */
 const ERROR_CODES = Object.freeze([
   'INVALID_CONFIG', 'AUTH_FAILED', 'FOLDER_NOT_FOUND', 'PROCESS_NOT_FOUND',
-  'BOTPRESS_TOKEN_FAILED', 'ORCHESTRATOR_ERROR', 'RATE_LIMITED', 'TIMEOUT', 'NETWORK'
+  'BOTPRESS_TOKEN_FAILED', 'ORCHESTRATOR_ERROR', 'RATE_LIMITED', 'TIMEOUT', 'NETWORK',
+  'JOB_NOT_FOUND'
 ])
 
 class UiPathError extends Error {
@@ -21,7 +22,7 @@ class UiPathError extends Error {
     this.name = 'UiPathError'
     const d = details || {}
     this.code = d.code
-    for (const key of ['status', 'uipathErrorCode', 'traceId', 'reference']) {
+    for (const key of ['status', 'uipathErrorCode', 'traceId', 'reference', 'job']) {
       if (d[key] !== undefined) this[key] = d[key]
     }
   }
@@ -58,6 +59,21 @@ function startUiPathJob (bp, event, args) {
   return call(core.startUiPathJob, [bp, event, args === undefined ? {} : args])
 }
 
+/** Reads a job (API.md, "Jobs after the start"): `args.jobId` or `args.jobKey`. */
+function getUiPathJob (bp, event, args) {
+  return call(core.getUiPathJob, [bp, event, args === undefined ? {} : args])
+}
+
+/** Reads the job until it is Successful, Faulted or Stopped (TIMEOUT past `timeoutMs`). */
+function waitForUiPathJob (bp, event, args) {
+  return call(core.waitForUiPathJob, [bp, event, args === undefined ? {} : args])
+}
+
+/** Stops the job (`strategy` 'SoftStop' or 'Kill') and resolves to it as read right after. */
+function stopUiPathJob (bp, event, args) {
+  return call(core.stopUiPathJob, [bp, event, args === undefined ? {} : args])
+}
+
 /** Asks the bot's Botpress server for a callback token (API.md). */
 function getBotpressToken (bp, event, options) {
   return call(core.getBotpressToken, [bp, event, options === undefined ? {} : options])
@@ -76,6 +92,9 @@ function syncCall (fn) {
 
 module.exports = {
   startUiPathJob,
+  getUiPathJob,
+  waitForUiPathJob,
+  stopUiPathJob,
   getBotpressToken,
   issueCallbackToken: syncCall(core.issueCallbackToken),
   checkCallback: syncCall(core.checkCallback),

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Timeout,
     /// A request never got an HTTP answer (DNS, connection refused, TLS, ...).
     Network,
+    /// The job does not exist in that folder, or the credentials cannot see it.
+    JobNotFound,
     /// A callback token or callback request was refused (module backend).
     Unauthorized,
 }
@@ -43,6 +45,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Network => "NETWORK",
+            ErrorCode::JobNotFound => "JOB_NOT_FOUND",
             ErrorCode::Unauthorized => "UNAUTHORIZED",
         }
     }
@@ -71,6 +74,8 @@ pub struct Error {
     pub trace_id: Option<String>,
     /// The `Reference` of a StartJobs call whose outcome is unknown.
     pub reference: Option<String>,
+    /// The last state seen of the job a wait gave up on (`error.job` in JS).
+    pub job: Option<Box<crate::orchestrator::JobDetails>>,
 }
 
 /// Shorthand for results of this crate.
@@ -86,6 +91,7 @@ impl Error {
             uipath_error_code: None,
             trace_id: None,
             reference: None,
+            job: None,
         }
     }
 

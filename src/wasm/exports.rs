@@ -8,7 +8,9 @@ use wasm_bindgen::prelude::*;
 
 use super::fetch::FetchTransport;
 use super::host::{self, Bp};
-use crate::config::{Conversation, JobSettings, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_SECONDS};
+use crate::config::{
+    Conversation, JobCall, JobQuery, JobSettings, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_SECONDS,
+};
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields;
@@ -65,6 +67,70 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
         ));
     }
     to_js(&started)
+}
+
+/// `getUiPathJob(bp, event, args) → Promise<Job>` (API.md, "Jobs after the start").
+#[wasm_bindgen(js_name = getUiPathJob)]
+pub async fn get_uipath_job(
+    bp: JsValue,
+    event: JsValue,
+    args: JsValue,
+) -> Result<JsValue, JsValue> {
+    job_call(JobCall::Get, bp, event, args)
+        .await
+        .map_err(to_js_error)
+}
+
+/// `waitForUiPathJob(bp, event, args) → Promise<Job>`: until the job ends.
+#[wasm_bindgen(js_name = waitForUiPathJob)]
+pub async fn wait_for_uipath_job(
+    bp: JsValue,
+    event: JsValue,
+    args: JsValue,
+) -> Result<JsValue, JsValue> {
+    job_call(JobCall::Wait, bp, event, args)
+        .await
+        .map_err(to_js_error)
+}
+
+/// `stopUiPathJob(bp, event, args) → Promise<Job>`: stops it, answers it as read after.
+#[wasm_bindgen(js_name = stopUiPathJob)]
+pub async fn stop_uipath_job(
+    bp: JsValue,
+    event: JsValue,
+    args: JsValue,
+) -> Result<JsValue, JsValue> {
+    job_call(JobCall::Stop, bp, event, args)
+        .await
+        .map_err(to_js_error)
+}
+
+async fn job_call(call: JobCall, bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
+    let bp = Bp::from_js(bp)?;
+    let event = host::event_fields(&event)?;
+    let bot_id = match fields::present(event.get("botId")) {
+        Some(v) => fields::string("event.botId", v)?,
+        None => return Err(Error::config("event.botId is missing")),
+    };
+    let args = host::to_json(&args, "args")?;
+    let module_config = bp.module_config(&bot_id).await?;
+    let query = JobQuery::parse(call, &args, &module_config)?;
+    let logger = bp.bot_logger(&bot_id);
+    let transport = FetchTransport {
+        logger: logger.clone(),
+    };
+    let cache = TOKENS.with(Rc::clone);
+    let outcome = match call {
+        JobCall::Get => flow::get_job(&transport, &cache, &query).await,
+        JobCall::Wait => flow::wait_for_job(&transport, &cache, &query).await,
+        JobCall::Stop => flow::stop_job(&transport, &cache, &query).await,
+    }?;
+    if let Some(l) = &logger {
+        for w in &outcome.warnings {
+            l.warn_line(w);
+        }
+    }
+    to_js(&outcome.job)
 }
 
 /// `getBotpressToken(bp, event, options?) → Promise<string>` (API.md).
@@ -144,6 +210,9 @@ pub(super) fn to_js_error(error: Error) -> JsValue {
     }
     if let Some(r) = &error.reference {
         set("reference", r.into());
+    }
+    if let Some(job) = error.job.as_deref().and_then(|j| to_js(j).ok()) {
+        set("job", job);
     }
     js.into()
 }

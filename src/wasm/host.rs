@@ -49,6 +49,8 @@ extern "C" {
     fn debug(this: &Logger, message: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch)]
     fn info(this: &Logger, message: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn warn(this: &Logger, message: &str) -> Result<(), JsValue>;
 }
 
 impl Bp {
@@ -143,6 +145,11 @@ impl Logger {
     /// Logs at debug level; a logger that throws is ignored (logging must not fail a job).
     pub fn debug_line(&self, message: &str) {
         let _ = self.debug(&format!("[uipath] {message}"));
+    }
+
+    /// Logs at warning level.
+    pub fn warn_line(&self, message: &str) {
+        let _ = self.warn(&format!("[uipath] {message}"));
     }
 
     /// Logs at info level.

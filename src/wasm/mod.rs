@@ -9,5 +9,8 @@ mod fetch;
 mod host;
 mod routes;
 
-pub use exports::{get_botpress_token, set_fetch, start_uipath_job, version};
+pub use exports::{
+    get_botpress_token, get_uipath_job, set_fetch, start_uipath_job, stop_uipath_job, version,
+    wait_for_uipath_job,
+};
 pub use routes::{check_callback, internal_reply, issue_callback_token, route_settings};

@@ -1,7 +1,9 @@
 'use strict'
-// A small OData $filter evaluator: `Field eq 'text'`, `ne`, numbers, `and`, `or`,
-// parentheses. Enough for what clients send to Releases, Folders and Jobs, and strict:
-// anything else is rejected the way Orchestrator rejects a bad query (HTTP 400).
+// A small OData query evaluator: `$filter` with `Field eq 'text'`, `ne`, `in ('a','b')`,
+// numbers, `and`, `or`, parentheses; `$orderby`, `$skip`, `$top`, `$select`, `$count`.
+// Enough for what clients send to Releases, Folders and Jobs, and strict: anything else
+// is rejected the way Orchestrator rejects a bad query (HTTP 400). Property names are
+// matched exactly, as OData's default.
 
 function tokenize (text) {
   const tokens = []
@@ -9,7 +11,7 @@ function tokenize (text) {
   while (i < text.length) {
     const c = text[i]
     if (c === ' ') { i++; continue }
-    if (c === '(' || c === ')') { tokens.push({ t: c }); i++; continue }
+    if (c === '(' || c === ')' || c === ',') { tokens.push({ t: c }); i++; continue }
     if (c === "'") {
       let value = ''
       i++
@@ -30,7 +32,7 @@ function tokenize (text) {
     const word = m[0]
     i += word.length
     if (/^-?\d/.test(word)) tokens.push({ t: 'lit', v: Number(word) })
-    else if (['eq', 'ne', 'and', 'or'].indexOf(word) >= 0) tokens.push({ t: word })
+    else if (['eq', 'ne', 'and', 'or', 'in'].indexOf(word) >= 0) tokens.push({ t: word })
     else if (word === 'null') tokens.push({ t: 'lit', v: null })
     else if (word === 'true' || word === 'false') tokens.push({ t: 'lit', v: word === 'true' })
     else tokens.push({ t: 'field', v: word })
@@ -53,8 +55,15 @@ function parseFilter (text, fields) {
     if (peek() && peek().t === '(') { take('('); const e = orExpr(); take(')'); return e }
     const field = take('field').v
     if (fields.indexOf(field) < 0) throw new Error("Could not find a property named '" + field + "'")
-    const op = peek() && (peek().t === 'eq' || peek().t === 'ne') ? tokens[pos++].t : null
-    if (!op) throw new Error('expected eq or ne after ' + field)
+    const op = peek() && ['eq', 'ne', 'in'].indexOf(peek().t) >= 0 ? tokens[pos++].t : null
+    if (!op) throw new Error('expected eq, ne or in after ' + field)
+    if (op === 'in') {
+      take('(')
+      const values = [take('lit').v]
+      while (peek() && peek().t === ',') { pos++; values.push(take('lit').v) }
+      take(')')
+      return (row) => values.indexOf(row[field]) >= 0
+    }
     const value = take('lit').v
     return (row) => (op === 'eq') === (row[field] === value)
   }
@@ -73,16 +82,29 @@ function parseFilter (text, fields) {
   return predicate
 }
 
-/** Applies $filter, $orderby, $top and $select of `query` to `rows`. */
+/**
+ * Applies $filter, $orderby, $skip, $top and $select of `query` to `rows`; answers
+ * `{ rows, count }`, `count` (before paging) only when `$count=true` was asked.
+ */
 function applyQuery (rows, query, fields) {
   let out = rows.slice()
   if (query.$filter !== undefined) out = out.filter(parseFilter(query.$filter, fields))
+  let count
+  if (query.$count !== undefined) {
+    if (query.$count !== 'true' && query.$count !== 'false') throw new Error('$count must be true or false')
+    if (query.$count === 'true') count = out.length
+  }
   if (query.$orderby) {
     const parts = query.$orderby.split(' ')
     const field = parts[0]
     const dir = parts[1] === 'desc' ? -1 : 1
     if (fields.indexOf(field) < 0) throw new Error("Could not find a property named '" + field + "'")
     out.sort((a, b) => (a[field] > b[field] ? dir : a[field] < b[field] ? -dir : 0))
+  }
+  if (query.$skip !== undefined) {
+    const skip = Number(query.$skip)
+    if (!Number.isInteger(skip) || skip < 0) throw new Error('$skip must be a whole number')
+    out = out.slice(skip)
   }
   if (query.$top !== undefined) {
     const top = Number(query.$top)
@@ -98,7 +120,7 @@ function applyQuery (rows, query, fields) {
       return picked
     })
   }
-  return out
+  return { rows: out, count: count }
 }
 
 module.exports = { parseFilter, applyQuery }

@@ -10,25 +10,23 @@
 const http = require('http')
 const crypto = require('crypto')
 const { applyQuery } = require('./odata-filter')
+const { jobsOf, anyCase } = require('./jobs')
 
 const RELEASE_FIELDS = ['Id', 'Key', 'Name', 'ProcessKey', 'ProcessVersion', 'IsLatestVersion',
   'OrganizationUnitId', 'EntryPointPath', 'Arguments', 'Description']
-const FOLDER_FIELDS = ['Id', 'DisplayName', 'FullyQualifiedName', 'FolderType']
+const FOLDER_FIELDS = ['Id', 'Key', 'DisplayName', 'FullyQualifiedName', 'FolderType']
 const JOB_FIELDS = ['Id', 'Key', 'State', 'CreationTime', 'StartTime', 'EndTime', 'ReleaseName',
-  'InputArguments', 'OutputArguments', 'Info', 'Reference', 'OrganizationUnitId']
-const START_INFO_FIELDS = ['ReleaseKey', 'Strategy', 'JobsCount', 'RobotIds', 'MachineSessionIds',
-  'NoOfRobots', 'InputArguments', 'Reference', 'Source', 'RuntimeType', 'JobPriority']
-const STRATEGIES = ['ModernJobsCount', 'All', 'Specific', 'RobotCount', 'JobsCount']
-const SCOPE_NEEDED = { Releases: 'OR.Execution.Read', Folders: 'OR.Folders.Read', Jobs: 'OR.Jobs', StartJobs: 'OR.Jobs' }
+  'InputArguments', 'OutputArguments', 'Info', 'Reference', 'Source', 'OrganizationUnitId']
+const SCOPE_NEEDED = { Releases: 'OR.Execution.Read', Folders: 'OR.Folders.Read', Jobs: 'OR.Jobs', FoldersNavigation: 'OR.Folders.Read' }
 
 function defaultData () {
   return {
     organization: 'acme',
     tenant: 'DefaultTenant',
     folders: [
-      { Id: 1, DisplayName: 'Shared', FullyQualifiedName: 'Shared', FolderType: 'Standard' },
-      { Id: 7, DisplayName: 'Invoices', FullyQualifiedName: 'Finance/Invoices', FolderType: 'Standard' },
-      { Id: 9, DisplayName: 'Büro', FullyQualifiedName: 'Finanzen/Büro', FolderType: 'Standard' }
+      { Id: 1, Key: 'f0000000-0000-4000-8000-000000000001', DisplayName: 'Shared', FullyQualifiedName: 'Shared', FolderType: 'Standard' },
+      { Id: 7, Key: 'f0000000-0000-4000-8000-000000000007', DisplayName: 'Invoices', FullyQualifiedName: 'Finance/Invoices', FolderType: 'Standard' },
+      { Id: 9, Key: 'f0000000-0000-4000-8000-000000000009', DisplayName: 'Büro', FullyQualifiedName: 'Finanzen/Büro', FolderType: 'Standard' }
     ],
     releases: [
       release(11, 1, 'InvoiceBot', 'InvoiceBot_Shared', '1.0.9'),
@@ -78,9 +76,17 @@ function startOrchestrator (options) {
     },
     requestsTo (fragment) {
       return emu.requests.filter((r) => (r.method + ' ' + r.path).indexOf(fragment) >= 0)
+    },
+    /** Ends a job (the robot's side): `Successful`, `Faulted` or `Stopped`, with Info and output. */
+    endJob (job, state, info, output) {
+      return jobs.end(job, state, info, output)
     }
   }
-  let nextJobId = 1000
+  const errors = {
+    traceId: traceId,
+    badRequest: (send, message) => send(400, { message: message, errorCode: 0, traceId: traceId() })
+  }
+  const jobs = jobsOf(emu, opts, errors)
 
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -125,6 +131,7 @@ function startOrchestrator (options) {
     if (r.method === 'POST' && path === '/oauth/token') return refreshToken(r, send)
     if (r.method === 'POST' && path === '/api/Account/Authenticate') return authenticate(r, send)
     if (path.indexOf('/odata/') === 0) return odata(r, path.slice('/odata/'.length), send)
+    if (r.method === 'GET' && path === '/api/FoldersNavigation/GetFoldersForCurrentUser') return foldersNavigation(r, send)
     send(404, { message: 'No route for ' + r.method + ' ' + r.path, errorCode: 1002, traceId: traceId() })
   }
 
@@ -156,47 +163,65 @@ function startOrchestrator (options) {
     send(200, { access_token: issue(null, 86400), id_token: 'emu-id-token', scope: 'openid offline_access', expires_in: 86400, token_type: 'Bearer' })
   }
 
+  // ASP.NET binds the body's fields without regard to case (UsernameOrEmailAddress works).
   function authenticate (r, send) {
     const b = r.json || {}
-    const ok = opts.users[b.tenancyName + '/' + b.usernameOrEmailAddress] === b.password && b.password !== undefined
+    const [tenancy, user, password] = ['tenancyName', 'usernameOrEmailAddress', 'password'].map((k) => anyCase(b, k))
+    const ok = opts.users[tenancy + '/' + user] === password && password !== undefined
     if (!ok) {
       return send(400, { result: null, targetUrl: null, success: false, error: { code: 0, message: 'Invalid user name or password', details: null }, unAuthorizedRequest: false, __abp: true })
     }
     send(200, { result: issue(null, 1800), targetUrl: null, success: true, error: null, unAuthorizedRequest: false, __abp: true })
   }
 
-  function odata (r, rest, send) {
-    const auth = /^Bearer (.+)$/.exec(r.headers.authorization || '')
+  /** The token of a request (the scheme is case-insensitive), or an answer was sent. */
+  function authorized (r, send, resource) {
+    const auth = /^bearer (.+)$/i.exec(r.headers.authorization || '')
     const token = auth && emu.tokens[auth[1]]
     if (!token || token.expiresAt < Date.now()) {
-      return send(401, { message: 'You are not authenticated!', errorCode: 0, traceId: traceId() })
+      send(401, { message: 'You are not authenticated!', errorCode: 0, traceId: traceId() })
+      return null
     }
-    const entity = /^(Releases|Folders|Jobs)/.exec(rest)
-    const isStart = r.method === 'POST' && rest === 'Jobs/UiPath.Server.Configuration.OData.StartJobs'
-    const resource = isStart ? 'StartJobs' : entity && entity[1]
-    if (!resource) return send(404, { message: 'Resource not found: ' + rest, errorCode: 1002, traceId: traceId() })
     if (token.scopes && token.scopes.indexOf(SCOPE_NEEDED[resource]) < 0) {
-      return send(403, { message: 'You are not authorized to access this resource.', errorCode: 0, traceId: traceId() })
+      send(403, { message: 'You are not authorized to access this resource.', errorCode: 0, traceId: traceId() })
+      return null
     }
-    if (resource === 'Folders') return list(r, opts.folders, FOLDER_FIELDS, send)
+    return token
+  }
+
+  function odata (r, rest, send) {
+    const entity = /^(Releases|Folders|Jobs)(?=$|[(/])/.exec(rest)
+    if (!entity) return send(404, { message: 'Resource not found: ' + rest, errorCode: 1002, traceId: traceId() })
+    if (!authorized(r, send, entity[1])) return
+    const notFound = () => send(404, { message: 'No HTTP resource was found that matches the request URI.', errorCode: 1002, traceId: traceId() })
+    if (entity[1] === 'Folders') return r.method === 'GET' && rest === 'Folders' ? list(r, opts.folders, FOLDER_FIELDS, send) : notFound()
     const folder = folderOf(r)
     if (folder === undefined) return send(400, { message: 'A folder is required for this action.', errorCode: 1101, traceId: traceId() })
     if (folder === null) return send(400, { message: 'Folder does not exist or the user does not have access to the folder.', errorCode: 1100, traceId: traceId() })
-    if (resource === 'Releases' && r.method === 'GET') {
-      return list(r, opts.releases.filter((x) => x.OrganizationUnitId === folder.Id), RELEASE_FIELDS, send)
+    if (entity[1] === 'Releases') {
+      const inFolder = opts.releases.filter((x) => x.OrganizationUnitId === folder.Id)
+      if (r.method === 'GET' && rest === 'Releases') return list(r, inFolder, RELEASE_FIELDS, send)
+      const one = r.method === 'GET' && /^Releases\((\d+)\)$/.exec(rest)
+      if (!one) return notFound()
+      const rel = inFolder.find((x) => x.Id === Number(one[1]))
+      return rel ? send(200, Object.assign({ '@odata.context': '/odata/$metadata#Releases/$entity' }, rel))
+        : send(404, { message: 'Release does not exist.', errorCode: 1002, traceId: traceId() })
     }
-    if (resource === 'Jobs' && r.method === 'GET') {
-      const one = /^Jobs\((\d+)\)$/.exec(rest)
-      const inFolder = emu.jobs.filter((j) => j.OrganizationUnitId === folder.Id)
-      if (one) {
-        const job = inFolder.find((j) => j.Id === Number(one[1]))
-        return job ? send(200, Object.assign({ '@odata.context': '/odata/$metadata#Jobs/$entity' }, job))
-          : send(404, { message: 'Job does not exist.', errorCode: 1002, traceId: traceId() })
-      }
-      return list(r, inFolder, JOB_FIELDS, send)
+    if (jobs.route(r, rest, folder, send, list, JOB_FIELDS) === false) notFound()
+  }
+
+  // api/FoldersNavigation/GetFoldersForCurrentUser?searchText&skip&take: { PageItems, Count }.
+  function foldersNavigation (r, send) {
+    if (!authorized(r, send, 'FoldersNavigation')) return
+    const q = r.query
+    const text = String(q.searchText || '').toLowerCase()
+    const skip = Number(q.skip || 0)
+    const take = q.take === undefined ? 20 : Number(q.take)
+    if (!Number.isInteger(skip) || skip < 0 || !Number.isInteger(take) || take < 0) {
+      return send(400, { message: 'skip and take must be whole numbers.', errorCode: 0, traceId: traceId() })
     }
-    if (isStart) return startJobs(r, folder, send)
-    send(405, { message: 'The requested resource does not support http method ' + r.method, errorCode: 0 })
+    const found = opts.folders.filter((f) => f.FullyQualifiedName.toLowerCase().indexOf(text) >= 0 || f.DisplayName.toLowerCase().indexOf(text) >= 0)
+    send(200, { PageItems: found.slice(skip, skip + take), Count: found.length })
   }
 
   function list (r, rows, fields, send) {
@@ -206,12 +231,18 @@ function startOrchestrator (options) {
     } catch (err) {
       return send(400, { error: { code: '', message: 'The query specified in the URI is not valid. ' + err.message } })
     }
-    send(200, { '@odata.context': '/odata/$metadata', '@odata.count': out.length, value: out })
+    const body = { '@odata.context': '/odata/$metadata' }
+    if (out.count !== undefined) body['@odata.count'] = out.count
+    body.value = out.rows
+    send(200, body)
   }
 
   // undefined: no folder header; null: a header naming no folder we have.
   function folderOf (r) {
     const h = r.headers
+    if (h['x-uipath-folderkey'] !== undefined) {
+      return opts.folders.find((f) => f.Key.toLowerCase() === String(h['x-uipath-folderkey']).toLowerCase()) || null
+    }
     if (h['x-uipath-organizationunitid'] !== undefined) {
       return opts.folders.find((f) => String(f.Id) === h['x-uipath-organizationunitid']) || null
     }
@@ -221,54 +252,6 @@ function startOrchestrator (options) {
     }
     if (path === undefined) return undefined
     return opts.folders.find((f) => f.FullyQualifiedName === path) || null
-  }
-
-  function startJobs (r, folder, send) {
-    const bad = (message) => send(400, { message: message, errorCode: 0, traceId: traceId() })
-    const info = r.json && r.json.startInfo
-    if (!info || typeof info !== 'object') return bad('startInfo is required.')
-    const unknown = Object.keys(info).filter((k) => START_INFO_FIELDS.indexOf(k) < 0)
-    if (unknown.length) return bad('Unknown startInfo properties: ' + unknown.join(', '))
-    const rel = opts.releases.find((x) => x.Key === info.ReleaseKey && x.OrganizationUnitId === folder.Id)
-    if (!rel) return send(404, { message: 'Release does not exist.', errorCode: 1002, traceId: traceId() })
-    if (STRATEGIES.indexOf(info.Strategy) < 0) return bad('Invalid Strategy: ' + info.Strategy)
-    if (info.Strategy === 'Specific' && !(Array.isArray(info.RobotIds) && info.RobotIds.length)) return bad('RobotIds are required for the Specific strategy.')
-    const count = info.JobsCount === undefined ? 1 : info.JobsCount
-    if (!Number.isInteger(count) || count < 1) return bad('JobsCount must be a positive integer.')
-    if (info.Reference !== undefined && (typeof info.Reference !== 'string' || info.Reference.length > 128)) return bad('Reference must be a string of at most 128 characters.')
-    let input = {}
-    if (info.InputArguments !== undefined && info.InputArguments !== null) {
-      if (typeof info.InputArguments !== 'string') return bad('InputArguments must be a string holding a JSON object.')
-      try { input = JSON.parse(info.InputArguments) } catch (e) { return bad('InputArguments is not valid JSON.') }
-      if (!input || typeof input !== 'object' || Array.isArray(input)) return bad('InputArguments must hold a JSON object.')
-    }
-    if (opts.strictArguments && rel.Arguments.Input) {
-      const declared = JSON.parse(rel.Arguments.Input).map((a) => a.name)
-      const extra = Object.keys(input).filter((k) => declared.indexOf(k) < 0)
-      if (extra.length) return bad('Arguments not defined by the process: ' + extra.join(', '))
-    }
-    const created = []
-    const jobsToMake = info.Strategy === 'Specific' ? info.RobotIds.length : count
-    for (let i = 0; i < jobsToMake; i++) {
-      const job = {
-        Id: nextJobId++,
-        Key: crypto.randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-'),
-        State: 'Pending',
-        CreationTime: new Date().toISOString(),
-        StartTime: null,
-        EndTime: null,
-        ReleaseName: rel.Name,
-        InputArguments: info.InputArguments === undefined ? null : info.InputArguments,
-        OutputArguments: null,
-        Info: null,
-        Reference: info.Reference === undefined ? null : info.Reference,
-        OrganizationUnitId: folder.Id
-      }
-      emu.jobs.push(job)
-      created.push(job)
-    }
-    send(201, { '@odata.context': '/odata/$metadata#Jobs', value: created })
-    if (opts.onJobStarted) created.forEach((job) => setImmediate(() => opts.onJobStarted(job, input, emu)))
   }
 
   return new Promise((resolve) => {

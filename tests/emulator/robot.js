@@ -3,7 +3,8 @@
 // InputArguments and sends what the Botpress component's `Callback` activity sends —
 // `POST {botpressUrl}/api/v1/bots/___/mod/uipath/message`, `Authorization: bearer …`
 // (lower-case scheme), body `{message, target, channel, botId}` and no threadId —
-// then marks the job Successful (or Faulted if a callback was refused).
+// then ends the job Successful (or Faulted if a callback was refused). A job asked to
+// stop (Stopping, Terminating) sends nothing more and is left to the emulator to end.
 
 const http = require('http')
 
@@ -14,12 +15,15 @@ const http = require('http')
 function robot (options) {
   const o = Object.assign({ messages: ['Working on it…', 'Done.'], delayMs: 20, output: { status: 'ok' } }, options || {})
   const outcomes = []
-  const handler = async function (job, input) {
+  const stopping = (job) => job.State !== 'Running'
+  const handler = async function (job, input, emu) {
+    if (job.State !== 'Pending') return
     job.State = 'Running'
     job.StartTime = new Date().toISOString()
     let refused = null
     for (const m of o.messages) {
       await sleep(o.delayMs)
+      if (stopping(job)) return
       const message = typeof m === 'string' ? { type: 'text', text: m } : m
       const body = { message: message, target: input.target, channel: input.channel, botId: input.botId }
       const url = (input.botpressUrl || o.botpressUrl) + '/api/v1/bots/___/mod/uipath/message'
@@ -27,10 +31,10 @@ function robot (options) {
       outcomes.push({ jobId: job.Id, status: status })
       if (status !== 200 && !refused) refused = status
     }
-    job.State = refused ? 'Faulted' : 'Successful'
-    job.EndTime = new Date().toISOString()
-    job.Info = refused ? 'Callback refused: ' + refused : 'Job completed'
-    job.OutputArguments = JSON.stringify(o.output)
+    if (o.workMs) await sleep(o.workMs)
+    if (stopping(job)) return
+    const fault = refused ? 'Callback refused: ' + refused : o.fault
+    emu.endJob(job, fault ? 'Faulted' : 'Successful', fault || 'Job completed', fault ? undefined : o.output)
     if (o.onDone) o.onDone(job)
   }
   handler.outcomes = outcomes

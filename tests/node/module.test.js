@@ -188,13 +188,42 @@ test('the Studio action records the error for the flow and rethrows', async () =
   assert.strictEqual(temp.uipathError.code, 'PROCESS_NOT_FOUND')
 })
 
-test('the action carries the metadata Botpress reads from its first comment block', () => {
-  const source = readAction('uipath/startJob')
-  const block = /\/\*\*([\s\S]*?)\*\//.exec(source)[1]
-  assert.ok(/@title Start UiPath job/.test(block))
-  assert.ok(/@category UiPath/.test(block))
-  const params = block.split('\n').filter((l) => /@param/.test(l)).map((l) => /@param \{(\w+)\} \[?(\w+)/.exec(l)[2])
-  assert.deepStrictEqual(params, ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount', 'expiresIn', 'resultVariable'])
+test('the Studio actions get, wait for and stop the job that uipath/startJob started', async () => {
+  const temp = {}
+  const event = w.event({ threadId: 'conv-jobs' })
+  const scope = { bp: w.bp, event: event, temp: temp, process: { EXTERNAL_URL: w.botpress.url, env: {} } }
+  await w.module.runAction('uipath/startJob', Object.assign({ args: { processKey: 'InvoiceBot', inputArguments: '{"invoice":"INV-7"}' } }, scope))
+  const id = temp.uipathJob.jobs[0].id
+  // No jobId: the job this conversation started (temp.uipathJob).
+  await w.module.runAction('uipath/getJob', Object.assign({ args: { jobId: '', jobKey: '' } }, scope))
+  assert.strictEqual(temp.uipathJobResult.id, id)
+  await w.module.runAction('uipath/waitForJob', Object.assign({ args: { jobId: String(id), timeoutMs: '10000', pollMs: '1000', resultVariable: 'ended' } }, scope))
+  assert.strictEqual(temp.ended.state, 'Successful', 'the robot of this world finishes')
+  assert.deepStrictEqual(temp.ended.outputArguments, { status: 'ok' })
+  await w.module.runAction('uipath/stopJob', Object.assign({ args: { jobKey: temp.uipathJob.jobs[0].key, strategy: 'Kill' } }, scope))
+  assert.strictEqual(temp.uipathJobResult.state, 'Successful', 'stopping an ended job changes nothing')
+  let thrown = null
+  try {
+    await w.module.runAction('uipath/stopJob', Object.assign({ args: { jobId: '123456789' } }, scope))
+  } catch (err) { thrown = err }
+  assert.strictEqual(thrown && thrown.code, 'JOB_NOT_FOUND')
+  assert.strictEqual(temp.uipathError.code, 'JOB_NOT_FOUND')
+})
+
+test('each action carries the metadata Botpress reads from its first comment block', () => {
+  const expected = {
+    startJob: ['Start UiPath job', ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount', 'expiresIn', 'resultVariable']],
+    getJob: ['Get UiPath job', ['jobId', 'jobKey', 'folder', 'resultVariable']],
+    waitForJob: ['Wait for UiPath job', ['jobId', 'jobKey', 'folder', 'timeoutMs', 'pollMs', 'resultVariable']],
+    stopJob: ['Stop UiPath job', ['jobId', 'jobKey', 'folder', 'strategy', 'resultVariable']]
+  }
+  for (const [name, [title, params]] of Object.entries(expected)) {
+    const block = /\/\*\*([\s\S]*?)\*\//.exec(readAction('uipath/' + name))[1]
+    assert.ok(block.indexOf('@title ' + title) >= 0, name)
+    assert.ok(/@category UiPath/.test(block), name)
+    const got = block.split('\n').filter((l) => /@param/.test(l)).map((l) => /@param \{(\w+)\} \[?(\w+)/.exec(l)[2])
+    assert.deepStrictEqual(got, params, name)
+  }
 })
 
 test('the entry point has only the keys Botpress 12.31\'s module schema allows (no `default`)', () => {
@@ -215,10 +244,10 @@ test('the package has the layout Botpress loads, the wasm outside the actions fo
   const pkg = JSON.parse(fs.readFileSync(path.join(MODULE_ROOT, 'package.json'), 'utf8'))
   assert.strictEqual(pkg.name, 'uipath')
   assert.strictEqual(pkg.main, 'dist/backend/index.js')
-  for (const f of ['dist/backend/index.js', 'dist/backend/core.js', 'dist/backend/botpress_uipath_bg.wasm', 'dist/actions/startJob.js', 'assets/config.schema.json']) {
+  for (const f of ['dist/backend/index.js', 'dist/backend/core.js', 'dist/backend/studio-actions.js', 'dist/backend/botpress_uipath_bg.wasm', 'assets/config.schema.json']) {
     assert.ok(fs.existsSync(path.join(MODULE_ROOT, f)), f)
   }
-  assert.deepStrictEqual(fs.readdirSync(path.join(MODULE_ROOT, 'dist/actions')), ['startJob.js'])
+  assert.deepStrictEqual(fs.readdirSync(path.join(MODULE_ROOT, 'dist/actions')).sort(), ['getJob.js', 'startJob.js', 'stopJob.js', 'waitForJob.js'])
   const schema = JSON.parse(fs.readFileSync(path.join(MODULE_ROOT, 'assets/config.schema.json'), 'utf8'))
   assert.strictEqual(schema.properties.maxExpiresIn.default, '1d')
   assert.strictEqual(schema.properties.maxBodySize.default, '64kb')

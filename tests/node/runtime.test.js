@@ -50,6 +50,35 @@ test("sandboxed mode: vm2 NodeVM with Botpress's options, require resolved on th
   assert.strictEqual(temp.name, 'UiPathError')
 })
 
+const JOBS_ACTION = [
+  "const uipath = require('botpress-uipath')",
+  'const run = async () => {',
+  '  const started = await uipath.startUiPathJob(bp, event, args)',
+  '  const id = started.jobs[0].id',
+  '  temp.read = await uipath.getUiPathJob(bp, event, Object.assign({}, args, { jobId: id }))',
+  '  temp.stopped = await uipath.stopUiPathJob(bp, event, Object.assign({}, args, { jobId: id }))',
+  '  temp.done = await uipath.waitForUiPathJob(bp, event, Object.assign({}, args, { jobId: id }))',
+  '}',
+  'return run()'
+].join('\n')
+
+test('the jobs calls in both action modes: read, stop, wait', async () => {
+  const { NodeVM } = require('vm2')
+  const hostRequire = (name) => (name === 'botpress-uipath' ? require('../../js-shim') : require(name))
+  const modRequire = new Proxy({}, { get: (_obj, prop) => hostRequire(prop) })
+  const trusted = {}
+  await runTrusted(JOBS_ACTION, { bp: w.bp, event: w.event(), temp: trusted, args: w.args() })
+  const sandboxed = {}
+  const scope = { bp: w.bp, event: w.event(), user: {}, temp: sandboxed, session: {}, bot: {}, workflow: {}, args: w.args(), printObject: () => {}, process: { env: {} } }
+  await new NodeVM({ wrapper: 'none', sandbox: scope, require: { external: true, mock: modRequire }, timeout: 5000 }).run(JOBS_ACTION, __dirname + '/action.js')
+  for (const temp of [trusted, sandboxed]) {
+    assert.strictEqual(temp.read.state, 'Pending', 'no robot plays in this world')
+    assert.strictEqual(temp.stopped.state, 'Stopped', 'a pending job stops at once')
+    assert.strictEqual(temp.done.state, 'Stopped')
+    assert.strictEqual(temp.done.id, temp.read.id)
+  }
+})
+
 test('fetch: the runtime\'s own where it has one, node-fetch below Node 18', () => {
   const major = Number(process.versions.node.split('.')[0])
   assert.strictEqual(uipath.fetchSource, major >= 18 ? 'native' : 'node-fetch')

@@ -16,23 +16,6 @@
  * @param {string} [expiresIn=1h] - Lifetime of the robot's callback token ('15m', '2h', '1d')
  * @param {string} [resultVariable=uipathJob] - Name of the temp variable that receives the started job
  */
-const startJob = async () => {
-  const uipath = require('dist/backend/core.js')
-  const given = (v) => v !== undefined && v !== null && String(v).trim() !== ''
-  const jobArgs = { externalUrl: process.EXTERNAL_URL }
-  for (const name of ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount']) {
-    if (given(args[name])) jobArgs[name] = args[name]
-  }
-  if (given(args.expiresIn)) jobArgs.botpressToken = { expiresIn: args.expiresIn }
-  const target = given(args.resultVariable) ? args.resultVariable : 'uipathJob'
-  delete temp.uipathError
-  try {
-    temp[target] = await uipath.startUiPathJob(bp, event, jobArgs)
-  } catch (err) {
-    temp.uipathError = { code: err.code, message: err.message }
-    bp.logger.forBot(event.botId).attachError(err).error('UiPath job not started')
-    throw err
-  }
-}
+const startJob = () => require('dist/backend/studio-actions.js').startJob({ bp, event, args, temp, process })
 
 return startJob()

@@ -1,0 +1,176 @@
+//! Settings parsed once from the action's `args` and the bot's module config
+//! (`API.md`): what every call shares (the conversation, the connection, the folder)
+//! here; a job start's settings in `start`, the jobs calls' in `jobs`. Everything after
+//! this sees typed values.
+
+mod jobs;
+mod start;
+
+pub use jobs::{JobCall, JobQuery, JobRef};
+pub use start::JobSettings;
+
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::error::{Error, Result};
+use crate::fields::{self, Layers};
+
+/// Default Automation Cloud address.
+pub const DEFAULT_CLOUD_URL: &str = "https://cloud.uipath.com";
+/// Default overall deadline of one call, in milliseconds.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// Default callback token lifetime, in seconds.
+pub const DEFAULT_TOKEN_SECONDS: u64 = 3600;
+
+/// The conversation a job is started for, from Botpress's `event`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    /// `event.botId`
+    pub bot_id: String,
+    /// `event.channel`
+    pub channel: String,
+    /// `event.target`
+    pub target: String,
+    /// `event.threadId`, the conversation id on messaging channels (12.24+).
+    pub thread_id: Option<String>,
+}
+
+impl Conversation {
+    /// Reads the fields a job needs from a Botpress event.
+    pub fn from_event(event: &Value) -> Result<Conversation> {
+        let required = |name: &str| -> Result<String> {
+            match fields::present(event.get(name)) {
+                Some(v) => fields::string(&format!("event.{name}"), v),
+                None => Err(Error::config(format!("event.{name} is missing"))),
+            }
+        };
+        Ok(Conversation {
+            bot_id: required("botId")?,
+            channel: required("channel")?,
+            target: required("target")?,
+            thread_id: match fields::present(event.get("threadId")) {
+                Some(v) => Some(fields::string("event.threadId", v)?),
+                None => None,
+            },
+        })
+    }
+}
+
+/// The folder every folder-scoped call is made in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Folder {
+    /// `X-UIPATH-FolderPath` (or its encoded form for non-ASCII paths).
+    Path(String),
+    /// `X-UIPATH-OrganizationUnitId`.
+    Id(i64),
+}
+
+impl std::fmt::Display for Folder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Folder::Path(p) => write!(f, "\"{p}\""),
+            Folder::Id(id) => write!(f, "id {id}"),
+        }
+    }
+}
+
+/// Where Orchestrator is and how to log in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    /// Base URL without trailing slash; OData paths are appended to it.
+    pub orchestrator_url: String,
+    /// Tenant name for `X-UIPATH-TenantName`.
+    pub tenant: Option<String>,
+    /// Credentials.
+    pub auth: Auth,
+}
+
+impl Folder {
+    /// `folder` (a path, or digits for an id) or `folderId`; `None` when neither is set.
+    pub fn parse(l: &Layers<'_>) -> Result<Option<Folder>> {
+        let Some((name, v)) = l.get(&["folder", "folderId"]) else {
+            return Ok(None);
+        };
+        let text = fields::string(name, v)?;
+        Ok(Some(
+            if name == "folderId" || text.chars().all(|c| c.is_ascii_digit()) {
+                Folder::Id(fields::integer(name, v, 1, i64::MAX)?)
+            } else {
+                Folder::Path(text.trim_matches('/').to_string())
+            },
+        ))
+    }
+}
+
+impl Connection {
+    /// Orchestrator URL (given, or built from cloud URL, organization and tenant) and auth.
+    pub fn parse(l: &Layers<'_>) -> Result<Connection> {
+        let tenant = l
+            .get(&["tenant", "serviceLogicalName"])
+            .map(|(n, v)| fields::string(n, v))
+            .transpose()?;
+        let cloud_url = match l.get(&["cloudUrl"]) {
+            Some((n, v)) => fields::url(n, v)?,
+            None => DEFAULT_CLOUD_URL.to_string(),
+        };
+        let orchestrator_url = match l.get(&["orchestratorUrl"]) {
+            Some((n, v)) => fields::url(n, v)?,
+            None => {
+                let organization = l
+                    .get(&["organization", "accountLogicalName"])
+                    .map(|(n, v)| fields::string(n, v))
+                    .transpose()?;
+                match (organization, &tenant) {
+                    (Some(org), Some(t)) => format!("{cloud_url}/{}/{}/orchestrator_", path_segment(&org), path_segment(t)),
+                    (None, _) => return Err(Error::config(
+                        "orchestratorUrl is missing (or give organization and tenant for Automation Cloud)",
+                    )),
+                    (Some(_), None) => return Err(Error::config(
+                        "tenant is missing: Automation Cloud needs organization and tenant (or give orchestratorUrl)",
+                    )),
+                }
+            }
+        };
+        let base_origin = fields::origin(if l.get(&["orchestratorUrl"]).is_some() {
+            &orchestrator_url
+        } else {
+            &cloud_url
+        })
+        .to_string();
+        let auth = Auth::parse(l, &base_origin, tenant.as_deref())?;
+        Ok(Connection {
+            orchestrator_url,
+            tenant,
+            auth,
+        })
+    }
+}
+
+/// Percent-encodes characters that would break a URL path segment.
+fn path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn conversation_requires_the_reply_fields() {
+        let c = Conversation::from_event(
+            &json!({"botId": "b", "channel": "web", "target": "u", "threadId": "t"}),
+        )
+        .unwrap();
+        assert_eq!(c.thread_id.as_deref(), Some("t"));
+        let err = Conversation::from_event(&json!({"botId": "b", "channel": "web"})).unwrap_err();
+        assert_eq!(err.message(), "INVALID_CONFIG: event.target is missing");
+    }
+}

@@ -1,0 +1,137 @@
+//! One call's deadline, the transport it sends through, and the retry rules for requests
+//! that are safe to repeat; and the secrets a call's errors must never show.
+
+use std::cell::RefCell;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{Request, Response, Transport, TransportError};
+use crate::orchestrator;
+
+/// Attempts per request, first one included.
+pub(super) const MAX_ATTEMPTS: u32 = 3;
+/// First back-off; doubled on each retry.
+const BACKOFF_MS: u64 = 400;
+
+/// One call's deadline and the transport it sends through.
+pub(super) struct Call<'a, T: Transport> {
+    pub(super) transport: &'a T,
+    deadline_ms: u64,
+    timeout_ms: u64,
+}
+
+impl<'a, T: Transport> Call<'a, T> {
+    pub(super) fn new(transport: &'a T, timeout_ms: u64) -> Self {
+        Call {
+            transport,
+            deadline_ms: transport.now_ms() + timeout_ms,
+            timeout_ms,
+        }
+    }
+
+    pub(super) fn log(&self, message: &str) {
+        self.transport.log(message);
+    }
+
+    pub(super) fn remaining(&self) -> u64 {
+        self.deadline_ms.saturating_sub(self.transport.now_ms())
+    }
+
+    pub(super) fn timeout_error(&self, request: &Request) -> Error {
+        Error::new(
+            ErrorCode::Timeout,
+            format!(
+                "no answer within timeoutMs ({} ms) to {}",
+                self.timeout_ms,
+                request.describe()
+            ),
+        )
+    }
+
+    /// One attempt; `Err` only when no HTTP answer came.
+    pub(super) async fn send_once(&self, request: &Request) -> Result<Response> {
+        let remaining = self.remaining();
+        if remaining == 0 {
+            return Err(self.timeout_error(request));
+        }
+        let result = self.transport.send(request, remaining).await;
+        match result {
+            Ok(r) => {
+                self.log(&format!("{} -> {}", request.describe(), r.status));
+                Ok(r)
+            }
+            Err(TransportError::Timeout) => Err(self.timeout_error(request)),
+            Err(TransportError::Network(why)) => {
+                self.log(&format!("{} -> network error", request.describe()));
+                Err(Error::new(
+                    ErrorCode::Network,
+                    format!("{} failed: {why}", request.describe()),
+                ))
+            }
+        }
+    }
+
+    /// Up to [`MAX_ATTEMPTS`] for requests that are safe to repeat. Returns the last
+    /// answer whatever its status; `Err` for no answer at all.
+    pub(super) async fn send_retrying(&self, request: &Request, what: &str) -> Result<Response> {
+        let mut attempt = 1;
+        loop {
+            let outcome = self.send_once(request).await;
+            let retry_after = match &outcome {
+                Ok(r) if r.status == 429 => retry_after_ms(r),
+                Ok(r) if matches!(r.status, 502..=504) => None,
+                Err(e) if e.code == ErrorCode::Network => None,
+                _ => return outcome,
+            };
+            if attempt >= MAX_ATTEMPTS || !self.wait_before_retry(attempt, retry_after).await {
+                if let Ok(r) = &outcome {
+                    if r.status == 429 {
+                        return Err(orchestrator::parse_error(r, what, None));
+                    }
+                }
+                return outcome;
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Sleeps before retry number `attempt`; false when the deadline would pass first.
+    pub(super) async fn wait_before_retry(
+        &self,
+        attempt: u32,
+        retry_after_ms: Option<u64>,
+    ) -> bool {
+        let wait = retry_after_ms.unwrap_or(BACKOFF_MS << (attempt - 1));
+        // Keep at least a second for the retried request itself.
+        if wait + 1000 >= self.remaining() {
+            return false;
+        }
+        self.transport.sleep(wait).await;
+        true
+    }
+}
+
+pub(super) fn retry_after_ms(response: &Response) -> Option<u64> {
+    response
+        .header("retry-after")?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|s| s * 1000)
+}
+
+/// The secrets a call has seen (credentials, tokens), removed from its error's text
+/// before it leaves the package.
+#[derive(Debug, Default)]
+pub(super) struct Redactor(RefCell<Vec<String>>);
+
+impl Redactor {
+    pub(super) fn add(&self, secret: &str) {
+        self.0.borrow_mut().push(secret.to_string());
+    }
+
+    pub(super) fn apply<V>(&self, result: Result<V>) -> Result<V> {
+        let secrets = self.0.borrow();
+        let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        result.map_err(|e| e.redact(&refs))
+    }
+}

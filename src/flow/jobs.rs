@@ -1,0 +1,182 @@
+//! Jobs after the start (`API.md`): one read, a wait until the job ends, a stop.
+
+use super::call::{Call, Redactor};
+use super::token::{Session, TokenCache};
+use crate::config::{JobQuery, JobRef};
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::Transport;
+use crate::orchestrator::{self, is_final, JobDetails};
+
+/// The first pause of a wait, milliseconds: a job rarely ends in less.
+const FIRST_POLL_MS: u64 = 1_000;
+
+/// A job as read, and the warnings to log about it (an unreadable `OutputArguments`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobOutcome {
+    /// The job.
+    pub job: JobDetails,
+    /// What could not be read in the answer; log them, they are not errors.
+    pub warnings: Vec<String>,
+}
+
+/// `getUiPathJob`: one read of the job.
+pub async fn get_job<T: Transport>(
+    transport: &T,
+    cache: &TokenCache,
+    query: &JobQuery,
+) -> Result<JobOutcome> {
+    let call = Call::new(transport, query.timeout_ms);
+    let redactor = Redactor::default();
+    let result = async {
+        let mut session = Session::open(
+            &call,
+            cache,
+            &query.connection,
+            query.folder.as_ref(),
+            &redactor,
+        )
+        .await?;
+        let mut warnings = Vec::new();
+        let job = read(&mut session, &query.job, &mut warnings).await?;
+        Ok(JobOutcome { job, warnings })
+    }
+    .await;
+    redactor.apply(result)
+}
+
+/// `waitForUiPathJob`: reads until the job is `Successful`, `Faulted` or `Stopped`, first
+/// after a second, then half as long again each time up to `pollMs`. A 429 waits its
+/// `Retry-After` (inside one read). Past `timeoutMs` it fails with `TIMEOUT` and the last
+/// state seen as `error.job`.
+pub async fn wait_for_job<T: Transport>(
+    transport: &T,
+    cache: &TokenCache,
+    query: &JobQuery,
+) -> Result<JobOutcome> {
+    let call = Call::new(transport, query.timeout_ms);
+    let redactor = Redactor::default();
+    let result = async {
+        let mut session = Session::open(
+            &call,
+            cache,
+            &query.connection,
+            query.folder.as_ref(),
+            &redactor,
+        )
+        .await?;
+        let mut warnings = Vec::new();
+        let mut pause = FIRST_POLL_MS.min(query.poll_ms);
+        loop {
+            let job = match read(&mut session, &query.job, &mut warnings).await {
+                Ok(job) => job,
+                Err(e) => return Err(e),
+            };
+            if is_final(&job.state) {
+                return Ok(JobOutcome { job, warnings });
+            }
+            // Keep a second for the read after the pause; otherwise give up now.
+            if pause + 1000 > call.remaining() {
+                let mut e = Error::new(
+                    ErrorCode::Timeout,
+                    format!(
+                        "job {} is still {} after timeoutMs ({} ms); error.job has its last state",
+                        job.id, job.state, query.timeout_ms
+                    ),
+                );
+                e.job = Some(Box::new(job));
+                return Err(e);
+            }
+            call.log(&format!(
+                "job {} is {}; next read in {pause} ms",
+                job.id, job.state
+            ));
+            transport.sleep(pause).await;
+            pause = (pause + pause / 2).min(query.poll_ms);
+        }
+    }
+    .await;
+    redactor.apply(result)
+}
+
+/// `stopUiPathJob`: StopJobs with the query's strategy (a key is read first, for its id),
+/// then the job as read right after.
+pub async fn stop_job<T: Transport>(
+    transport: &T,
+    cache: &TokenCache,
+    query: &JobQuery,
+) -> Result<JobOutcome> {
+    let call = Call::new(transport, query.timeout_ms);
+    let redactor = Redactor::default();
+    let result = async {
+        let mut session = Session::open(
+            &call,
+            cache,
+            &query.connection,
+            query.folder.as_ref(),
+            &redactor,
+        )
+        .await?;
+        let mut warnings = Vec::new();
+        let id = match &query.job {
+            JobRef::Id(id) => *id,
+            key @ JobRef::Key(_) => read(&mut session, key, &mut warnings).await?.id,
+        };
+        let job = JobRef::Id(id);
+        // Stopping twice is harmless, so StopJobs is retried like a read.
+        let response = session
+            .send(
+                |s| s.stop_jobs_request(&[id], query.stop_strategy),
+                "stop the job",
+            )
+            .await?;
+        if !response.is_success() {
+            return Err(orchestrator::job_error(
+                &response,
+                &job,
+                "stop the job",
+                query.folder.as_ref(),
+            ));
+        }
+        call.log(&format!(
+            "job {id}: {} requested",
+            query.stop_strategy.as_str()
+        ));
+        let job = read(&mut session, &job, &mut warnings).await?;
+        Ok(JobOutcome { job, warnings })
+    }
+    .await;
+    redactor.apply(result)
+}
+
+async fn read<T: Transport>(
+    session: &mut Session<'_, '_, T>,
+    job: &JobRef,
+    warnings: &mut Vec<String>,
+) -> Result<JobDetails> {
+    let response = session.send(|s| s.job_request(job), "read the job").await?;
+    if !response.is_success() {
+        return Err(orchestrator::job_error(
+            &response,
+            job,
+            "read the job",
+            session.folder(),
+        ));
+    }
+    let entity: serde_json::Value = serde_json::from_str(&response.body).map_err(|_| {
+        Error::new(
+            ErrorCode::OrchestratorError,
+            format!(
+                "unexpected job answer from Orchestrator: {}",
+                orchestrator::excerpt(&response.body)
+            ),
+        )
+        .with_status(response.status)
+    })?;
+    let parsed = orchestrator::parse_job(&entity)?;
+    if let Some(w) = parsed.warning {
+        if !warnings.contains(&w) {
+            warnings.push(w);
+        }
+    }
+    Ok(parsed.job)
+}

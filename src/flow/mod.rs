@@ -1,0 +1,29 @@
+//! The calls of the package, written once against [`Transport`]: [`start_job`]
+//! (token → release → callback token → StartJobs), [`botpress_token`], and the jobs
+//! calls [`get_job`], [`wait_for_job`], [`stop_job`].
+//!
+//! Retries follow what is safe: reads and token requests are retried on network errors,
+//! 429 (honouring `Retry-After`) and 502/503/504; StartJobs is retried on 429 only, or
+//! after a lost answer once a look-up by `Reference` shows that no job was created —
+//! so a retry can never start a job twice.
+
+mod call;
+mod jobs;
+mod start;
+mod token;
+
+pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
+pub use start::start_job;
+pub use token::{botpress_token, botpress_token_request, TokenCache};
+
+use crate::secret::Secret;
+
+/// Where the bot's own Botpress server hands out callback tokens, from
+/// `bp.http.getAxiosConfigForBot(botId, { localUrl: true })`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotpressEndpoint {
+    /// `{LOCAL_URL}/api/v1/bots/{botId}`
+    pub base_url: String,
+    /// `Authorization`, or `Cookie` + `CSRF-Token`: all forwarded, none logged.
+    pub headers: Vec<(String, Secret)>,
+}

@@ -1,0 +1,218 @@
+//! Starting jobs: token → release → callback token → StartJobs, with the retry rule
+//! that never starts a job twice.
+
+use super::call::{retry_after_ms, Call, Redactor, MAX_ATTEMPTS};
+use super::token::{fetch_botpress_token, Session, TokenCache};
+use super::BotpressEndpoint;
+use crate::config::{Conversation, JobSettings};
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{Request, Transport};
+use crate::orchestrator::{self, Job, JobStart, Release, Scope};
+
+/// Starts the job(s) of `settings` for `conversation`.
+///
+/// `nonce` makes the job `Reference` unique; `cache` keeps access tokens between calls.
+pub async fn start_job<T: Transport>(
+    transport: &T,
+    cache: &TokenCache,
+    settings: &JobSettings,
+    conversation: &Conversation,
+    botpress: Option<&BotpressEndpoint>,
+    nonce: &str,
+) -> Result<JobStart> {
+    let call = Call::new(transport, settings.timeout_ms);
+    let redactor = Redactor::default();
+    if let Some(b) = botpress {
+        for (_, v) in &b.headers {
+            redactor.add(v.expose());
+        }
+    }
+    let result = start_job_inner(
+        &call,
+        cache,
+        settings,
+        conversation,
+        botpress,
+        nonce,
+        &redactor,
+    )
+    .await;
+    redactor.apply(result)
+}
+
+async fn start_job_inner<T: Transport>(
+    call: &Call<'_, T>,
+    cache: &TokenCache,
+    settings: &JobSettings,
+    conversation: &Conversation,
+    botpress: Option<&BotpressEndpoint>,
+    nonce: &str,
+    redactor: &Redactor,
+) -> Result<JobStart> {
+    let folder = settings.folder.as_ref();
+    let mut session = Session::open(call, cache, &settings.connection, folder, redactor).await?;
+    let response = session
+        .send(|s| s.releases_request(&settings.process), "list releases")
+        .await?;
+    let scope = session.scope();
+    let action = "list the releases";
+    if !response.is_success() {
+        let mut err = orchestrator::parse_error(&response, action, folder);
+        if err.code == ErrorCode::FolderNotFound {
+            err.detail.push_str(
+                &suggest(call, &scope.folder_names_request(), "FullyQualifiedName").await,
+            );
+        }
+        return Err(err);
+    }
+    let releases: Vec<Release> = orchestrator::parse_collection(&response, "Releases")?;
+    let release = match orchestrator::choose_release(
+        &releases,
+        &settings.process,
+        settings.process_version.as_deref(),
+        folder,
+    ) {
+        Ok(r) => r,
+        Err(mut err) if releases.is_empty() => {
+            err.detail
+                .push_str(&suggest(call, &scope.release_names_request(), "ProcessKey").await);
+            return Err(err);
+        }
+        Err(err) => return Err(err),
+    };
+    call.log(&format!(
+        "release {} ({} {}) chosen for \"{}\"",
+        release.key, release.process_key, release.process_version, settings.process
+    ));
+
+    let callback_token = match (settings.botpress_token_seconds, botpress) {
+        (None, _) => None,
+        (Some(seconds), Some(endpoint)) => {
+            let t = fetch_botpress_token(call, endpoint, conversation, seconds).await?;
+            redactor.add(t.expose());
+            Some(t)
+        }
+        (Some(_), None) => {
+            return Err(Error::new(
+                ErrorCode::BotpressTokenFailed,
+                "bp.http.getAxiosConfigForBot is not available to ask Botpress for a callback token; pass botpressToken: false to start the job without one",
+            ))
+        }
+    };
+
+    let reference = make_reference(&conversation.bot_id, nonce);
+    let input = orchestrator::input_arguments(settings, conversation, callback_token.as_ref());
+    let info = orchestrator::start_info(settings, &release, &input, &reference);
+    let jobs = start_jobs(call, &scope, &info, &reference).await?;
+    Ok(JobStart {
+        release_key: release.key,
+        process_key: release.process_key,
+        process_version: release.process_version,
+        reference,
+        jobs,
+    })
+}
+
+/// StartJobs with the retry rules of this module's header.
+async fn start_jobs<T: Transport>(
+    call: &Call<'_, T>,
+    scope: &Scope<'_>,
+    info: &serde_json::Value,
+    reference: &str,
+) -> Result<Vec<Job>> {
+    let request = scope.start_jobs_request(info);
+    let action = "start the job";
+    let with_reference = |mut e: Error| {
+        e.reference = Some(reference.to_string());
+        e
+    };
+    let mut attempt = 1;
+    loop {
+        let outcome = call.send_once(&request).await;
+        let retry_after = match &outcome {
+            Ok(r) if r.is_success() => return orchestrator::parse_collection(r, "StartJobs"),
+            Ok(r) if r.status == 429 => retry_after_ms(r),
+            Ok(r) if matches!(r.status, 500 | 502 | 503 | 504) => None,
+            Ok(r) => return Err(orchestrator::parse_error(r, action, scope.folder)),
+            Err(e) if e.code == ErrorCode::Network => None,
+            Err(e) => {
+                let mut e = with_reference(e.clone());
+                e.detail.push_str(&format!(
+                    "; the job may have started: look for Reference \"{reference}\" in Orchestrator"
+                ));
+                return Err(e);
+            }
+        };
+        let lost_answer = !matches!(&outcome, Ok(r) if r.status == 429);
+        if lost_answer {
+            // The start may have happened: ask before trying again.
+            let lookup = call
+                .send_retrying(
+                    &scope.jobs_by_reference_request(reference),
+                    "look up jobs by Reference",
+                )
+                .await;
+            match lookup {
+                Ok(r) if r.is_success() => {
+                    let jobs: Vec<Job> = orchestrator::parse_collection(&r, "Jobs")?;
+                    if !jobs.is_empty() {
+                        call.log(&format!(
+                            "StartJobs answer was lost, but {} job(s) carry its Reference",
+                            jobs.len()
+                        ));
+                        return Ok(jobs);
+                    }
+                }
+                _ => {
+                    let e = match outcome {
+                        Ok(r) => orchestrator::parse_error(&r, action, scope.folder),
+                        Err(e) => e,
+                    };
+                    return Err(with_reference(e));
+                }
+            }
+        }
+        if attempt >= MAX_ATTEMPTS || !call.wait_before_retry(attempt, retry_after).await {
+            let e = match outcome {
+                Ok(r) => orchestrator::parse_error(&r, action, scope.folder),
+                Err(e) => e,
+            };
+            return Err(with_reference(e));
+        }
+        attempt += 1;
+    }
+}
+
+/// `; found: A, B` from a listing, or nothing if the listing fails (it only improves a message).
+async fn suggest<T: Transport>(call: &Call<'_, T>, request: &Request, field: &str) -> String {
+    let Ok(response) = call.send_once(request).await else {
+        return String::new();
+    };
+    if !response.is_success() {
+        return String::new();
+    }
+    let Ok(rows) = orchestrator::parse_collection::<serde_json::Map<String, serde_json::Value>>(
+        &response, field,
+    ) else {
+        return String::new();
+    };
+    let mut names: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.get(field).and_then(|v| v.as_str()))
+        .collect();
+    names.dedup();
+    if names.is_empty() {
+        "; found none".into()
+    } else {
+        format!("; found: {}", names.join(", "))
+    }
+}
+
+/// `botpress:{botId}:{nonce}`, at most 128 characters (Orchestrator's limit for `Reference`).
+fn make_reference(bot_id: &str, nonce: &str) -> String {
+    let bot: String = bot_id.chars().take(64).collect();
+    format!("botpress:{bot}:{nonce}")
+        .chars()
+        .take(128)
+        .collect()
+}

@@ -1,0 +1,256 @@
+//! Access tokens (cached per credentials, refreshed once when a cached one is refused),
+//! the authenticated session a call sends its Orchestrator requests through, and the
+//! Botpress callback token.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::call::{Call, Redactor};
+use super::BotpressEndpoint;
+use crate::auth::Auth;
+use crate::config::{Connection, Conversation, Folder};
+use crate::duration;
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{Method, Request, Response, Transport};
+use crate::odata;
+use crate::orchestrator::Scope;
+use crate::secret::Secret;
+
+/// Cached tokens are dropped this long before they expire.
+const TOKEN_MARGIN_MS: u64 = 60_000;
+
+/// Orchestrator access tokens by credentials, reused until a minute before expiry.
+///
+/// Shared by concurrent calls on one thread: every method borrows the map only for
+/// its own duration, never across an `await`.
+#[derive(Debug, Default)]
+pub struct TokenCache {
+    entries: RefCell<HashMap<String, (Secret, u64)>>,
+}
+
+impl TokenCache {
+    fn get(&self, key: &str, now_ms: u64) -> Option<Secret> {
+        self.entries
+            .borrow()
+            .get(key)
+            .filter(|(_, until)| *until > now_ms)
+            .map(|(t, _)| t.clone())
+    }
+
+    fn put(&self, key: String, token: Secret, now_ms: u64, until_ms: u64) {
+        let mut entries = self.entries.borrow_mut();
+        entries.retain(|_, (_, until)| *until > now_ms);
+        entries.insert(key, (token, until_ms));
+    }
+
+    fn remove(&self, key: &str) {
+        self.entries.borrow_mut().remove(key);
+    }
+}
+
+/// A call's access to Orchestrator: its token, and the folder its requests are made in.
+pub(super) struct Session<'c, 'a, T: Transport> {
+    call: &'c Call<'a, T>,
+    cache: &'c TokenCache,
+    connection: &'c Connection,
+    folder: Option<&'c Folder>,
+    redactor: &'c Redactor,
+    token: Secret,
+    from_cache: bool,
+}
+
+impl<'c, 'a, T: Transport> Session<'c, 'a, T> {
+    /// Gets a token (from the cache when there is one).
+    pub(super) async fn open(
+        call: &'c Call<'a, T>,
+        cache: &'c TokenCache,
+        connection: &'c Connection,
+        folder: Option<&'c Folder>,
+        redactor: &'c Redactor,
+    ) -> Result<Self> {
+        for s in connection.auth.secrets() {
+            redactor.add(s);
+        }
+        let (token, from_cache) = access_token(call, cache, connection).await?;
+        redactor.add(token.expose());
+        Ok(Session {
+            call,
+            cache,
+            connection,
+            folder,
+            redactor,
+            token,
+            from_cache,
+        })
+    }
+
+    /// The folder of the call.
+    pub(super) fn folder(&self) -> Option<&'c Folder> {
+        self.folder
+    }
+
+    /// The request context: URL, token, tenant and folder headers.
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope {
+            base_url: &self.connection.orchestrator_url,
+            token: &self.token,
+            tenant: self.connection.tenant.as_deref(),
+            folder: self.folder,
+        }
+    }
+
+    /// Sends a request that is safe to repeat, with the retry rules of
+    /// [`Call::send_retrying`]. A cached token can be revoked before its expiry: on a 401
+    /// it is dropped, a new one fetched, and the request sent again, once.
+    pub(super) async fn send(
+        &mut self,
+        build: impl Fn(&Scope<'_>) -> Request,
+        what: &str,
+    ) -> Result<Response> {
+        let response = self.call.send_retrying(&build(&self.scope()), what).await?;
+        if response.status != 401 || !self.from_cache {
+            return Ok(response);
+        }
+        if let Some(key) = self
+            .connection
+            .auth
+            .cache_key(&self.connection.orchestrator_url)
+        {
+            self.cache.remove(&key);
+        }
+        let (token, _) = access_token(self.call, self.cache, self.connection).await?;
+        self.redactor.add(token.expose());
+        self.token = token;
+        self.from_cache = false;
+        self.call.send_retrying(&build(&self.scope()), what).await
+    }
+}
+
+/// Asks the bot's Botpress server for a callback token (API.md, `getBotpressToken`).
+pub async fn botpress_token<T: Transport>(
+    transport: &T,
+    endpoint: &BotpressEndpoint,
+    conversation: &Conversation,
+    seconds: u64,
+    timeout_ms: u64,
+) -> Result<Secret> {
+    let call = Call::new(transport, timeout_ms);
+    let secrets: Vec<&str> = endpoint.headers.iter().map(|(_, v)| v.expose()).collect();
+    fetch_botpress_token(&call, endpoint, conversation, seconds)
+        .await
+        .map_err(|e| e.redact(&secrets))
+}
+
+/// The token request of [`botpress_token`], as sent.
+pub fn botpress_token_request(
+    endpoint: &BotpressEndpoint,
+    conversation: &Conversation,
+    seconds: u64,
+) -> Request {
+    let expires = duration::to_query(seconds);
+    let mut pairs = vec![
+        ("expiresIn", expires.as_str()),
+        ("channel", conversation.channel.as_str()),
+        ("target", conversation.target.as_str()),
+    ];
+    if let Some(t) = &conversation.thread_id {
+        pairs.push(("threadId", t.as_str()));
+    }
+    let url = format!(
+        "{}/mod/uipath/auth/token?{}",
+        endpoint.base_url.trim_end_matches('/'),
+        odata::query(&pairs)
+    );
+    let mut req = Request::new(Method::Get, url).header("Accept", "application/json");
+    for (name, value) in &endpoint.headers {
+        req = req.secret_header(name, value.clone());
+    }
+    req
+}
+
+pub(super) async fn fetch_botpress_token<T: Transport>(
+    call: &Call<'_, T>,
+    endpoint: &BotpressEndpoint,
+    conversation: &Conversation,
+    seconds: u64,
+) -> Result<Secret> {
+    #[derive(Deserialize)]
+    struct Answer {
+        token: Option<String>,
+    }
+    let request = botpress_token_request(endpoint, conversation, seconds);
+    let response = match call
+        .send_retrying(&request, "ask Botpress for a callback token")
+        .await
+    {
+        Ok(r) => r,
+        Err(e) if e.code == ErrorCode::Network => {
+            return Err(Error::new(ErrorCode::BotpressTokenFailed, e.detail));
+        }
+        Err(e) => return Err(e),
+    };
+    let answer = serde_json::from_str::<Answer>(&response.body)
+        .ok()
+        .and_then(|a| a.token);
+    match (response.is_success(), answer) {
+        (true, Some(token)) if !token.is_empty() => Ok(Secret::new(token)),
+        (ok, _) => {
+            let hint = match response.status {
+                404 => "; is the uipath module enabled on this Botpress server?",
+                401 | 403 => "; the server token from getAxiosConfigForBot was refused",
+                _ => "",
+            };
+            let what = if ok {
+                "an answer without a token".to_string()
+            } else {
+                format!("HTTP {}", response.status)
+            };
+            Err(Error::new(
+                ErrorCode::BotpressTokenFailed,
+                format!(
+                    "GET {}/mod/uipath/auth/token gave {what}{hint}",
+                    endpoint.base_url
+                ),
+            )
+            .with_status(response.status))
+        }
+    }
+}
+
+/// A token for `connection`: from the cache, or freshly requested (and cached).
+/// The flag says whether it came from the cache.
+pub(super) async fn access_token<T: Transport>(
+    call: &Call<'_, T>,
+    cache: &TokenCache,
+    connection: &Connection,
+) -> Result<(Secret, bool)> {
+    let auth: &Auth = &connection.auth;
+    let Some(request) = auth.token_request(&connection.orchestrator_url) else {
+        return match auth {
+            Auth::AccessToken(t) => Ok((t.clone(), false)),
+            _ => Err(Error::config("auth has no way to get a token")),
+        };
+    };
+    let key = auth.cache_key(&connection.orchestrator_url);
+    let now = call.transport.now_ms();
+    if let Some(hit) = key.as_deref().and_then(|k| cache.get(k, now)) {
+        return Ok((hit, true));
+    }
+    let response = match call.send_retrying(&request, "get an access token").await {
+        Err(e) if e.code == ErrorCode::Network => {
+            return Err(Error::new(
+                ErrorCode::Network,
+                format!("{}; check tokenUrl / orchestratorUrl", e.detail),
+            ))
+        }
+        other => other?,
+    };
+    let token = auth.parse_token_response(&response)?;
+    if let Some(k) = key {
+        let until = now + (token.expires_in * 1000).saturating_sub(TOKEN_MARGIN_MS);
+        cache.put(k, token.token.clone(), now, until);
+    }
+    Ok((token.token, false))
+}

@@ -1,0 +1,275 @@
+//! Jobs after the start (`API.md`, "Jobs after the start"): reading one by id
+//! (`GET Jobs({id})`) or by key (`GetByKey(identifier=…)`), stopping it (`StopJobs`), and
+//! the job as the package hands it on, with `OutputArguments` parsed.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{parse_error, Scope};
+use crate::config::{Folder, JobRef};
+use crate::error::{Error, ErrorCode, Result};
+use crate::http::{Method, Request, Response};
+
+/// The states a job does not leave.
+pub const FINAL_STATES: [&str; 3] = ["Successful", "Faulted", "Stopped"];
+
+/// Whether a job in `state` has ended.
+pub fn is_final(state: &str) -> bool {
+    FINAL_STATES.contains(&state)
+}
+
+/// A job as `getUiPathJob`, `waitForUiPathJob` and `stopUiPathJob` resolve it (API.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobDetails {
+    /// Numeric id.
+    pub id: i64,
+    /// GUID.
+    pub key: String,
+    /// `Pending`, `Running`, ..., `Successful`, `Faulted`, `Stopped`.
+    pub state: String,
+    /// Orchestrator's `Info` (the fault message of a faulted job).
+    pub info: Option<String>,
+    /// `OutputArguments`, parsed from the JSON string Orchestrator gives.
+    pub output_arguments: Option<Value>,
+    /// ISO 8601, as Orchestrator gave it.
+    pub start_time: Option<String>,
+    /// ISO 8601, as Orchestrator gave it.
+    pub end_time: Option<String>,
+    /// The release's name.
+    pub release_name: String,
+    /// The `Reference` the job was started with.
+    pub reference: Option<String>,
+}
+
+/// A parsed job, and what could not be read in it (a warning to log, not an error).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedJob {
+    /// The job.
+    pub job: JobDetails,
+    /// Set when `OutputArguments` was not JSON (`outputArguments` is then null).
+    pub warning: Option<String>,
+}
+
+/// `SoftStop` (the default: the robot finishes its current activity) or `Kill`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopStrategy {
+    /// Ask the process to stop.
+    SoftStop,
+    /// End it at once.
+    Kill,
+}
+
+impl StopStrategy {
+    /// The name Orchestrator takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopStrategy::SoftStop => "SoftStop",
+            StopStrategy::Kill => "Kill",
+        }
+    }
+}
+
+impl Scope<'_> {
+    /// Reads one job: `Jobs({id})`, or `GetByKey(identifier={key})` for a key.
+    pub fn job_request(&self, job: &JobRef) -> Request {
+        match job {
+            JobRef::Id(id) => self.request(Method::Get, &format!("Jobs({id})")),
+            // The key is a GUID (checked when parsed), so it goes in the path as is.
+            JobRef::Key(key) => self.request(
+                Method::Get,
+                &format!("Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier={key})"),
+            ),
+        }
+    }
+
+    /// `StopJobs` for these job ids.
+    pub fn stop_jobs_request(&self, ids: &[i64], strategy: StopStrategy) -> Request {
+        self.request(
+            Method::Post,
+            "Jobs/UiPath.Server.Configuration.OData.StopJobs",
+        )
+        .json(&json!({ "jobIds": ids, "strategy": strategy.as_str() }))
+    }
+}
+
+/// Reads a job from an OData entity (Orchestrator's PascalCase fields). Webhook events
+/// carry the same shape, with `OutputArguments` as a string, an object, `{}` or null.
+pub fn parse_job(entity: &Value) -> Result<ParsedJob> {
+    let e = match entity.get("value") {
+        Some(v @ Value::Object(_)) => v,
+        _ => entity,
+    };
+    let text = |name: &str| e.get(name).and_then(Value::as_str).map(str::to_string);
+    let (Some(id), Some(key), Some(state)) = (
+        e.get("Id").and_then(Value::as_i64),
+        text("Key"),
+        text("State"),
+    ) else {
+        return Err(Error::new(
+            ErrorCode::OrchestratorError,
+            format!(
+                "unexpected job answer from Orchestrator (no Id, Key and State): {}",
+                super::excerpt(&entity.to_string())
+            ),
+        ));
+    };
+    let mut warning = None;
+    let output_arguments = match e.get("OutputArguments") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                warning = Some(format!(
+                    "OutputArguments of job {id} is not JSON; outputArguments is null"
+                ));
+                None
+            }
+        },
+        Some(other) => Some(other.clone()),
+    };
+    Ok(ParsedJob {
+        job: JobDetails {
+            id,
+            key,
+            state,
+            info: text("Info"),
+            output_arguments,
+            start_time: text("StartTime"),
+            end_time: text("EndTime"),
+            release_name: text("ReleaseName")
+                .or_else(|| {
+                    e.pointer("/Release/Name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_default(),
+            reference: text("Reference"),
+        },
+        warning,
+    })
+}
+
+/// A failed job request: 404 or OData error 1002 is `JOB_NOT_FOUND`; the rest as any
+/// Orchestrator error.
+pub fn job_error(
+    response: &Response,
+    job: &JobRef,
+    action: &str,
+    folder: Option<&Folder>,
+) -> Error {
+    let err = parse_error(response, action, folder);
+    if response.status == 404 || err.uipath_error_code == Some(1002) {
+        let in_folder = folder
+            .map(|f| format!(" in folder {f}"))
+            .unwrap_or_default();
+        return Error {
+            code: ErrorCode::JobNotFound,
+            detail: format!(
+                "job {job} does not exist{in_folder} or these credentials cannot see it"
+            ),
+            ..err
+        };
+    }
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    fn scope_test(f: impl FnOnce(&Scope<'_>)) {
+        let token = Secret::new("t");
+        let folder = Folder::Path("Shared".into());
+        f(&Scope {
+            base_url: "https://o/org/ten/orchestrator_",
+            token: &token,
+            tenant: None,
+            folder: Some(&folder),
+        });
+    }
+
+    #[test]
+    fn requests_by_id_key_and_stop() {
+        scope_test(|s| {
+            let r = s.job_request(&JobRef::Id(42));
+            assert_eq!(r.url, "https://o/org/ten/orchestrator_/odata/Jobs(42)");
+            assert_eq!(r.header_value("X-UIPATH-FolderPath"), Some("Shared"));
+            let key = "0f8fad5b-d9cb-469f-a165-70867728950e";
+            let r = s.job_request(&JobRef::Key(key.into()));
+            assert!(r.url.ends_with(&format!(
+                "/odata/Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier={key})"
+            )));
+            let r = s.stop_jobs_request(&[42], StopStrategy::Kill);
+            assert_eq!(r.method, Method::Post);
+            assert!(r
+                .url
+                .ends_with("/odata/Jobs/UiPath.Server.Configuration.OData.StopJobs"));
+            let body: Value = serde_json::from_str(r.body.unwrap().expose()).unwrap();
+            assert_eq!(body, json!({"jobIds": [42], "strategy": "Kill"}));
+        });
+    }
+
+    #[test]
+    fn output_arguments_as_string_object_empty_null_or_malformed() {
+        let job = |out: Value| {
+            parse_job(&json!({"@odata.context": "x", "Id": 7, "Key": "k", "State": "Successful", "OutputArguments": out, "ReleaseName": "InvoiceBot", "Info": "Job completed"}))
+                .unwrap()
+        };
+        let p = job(json!("{\"paid\":true}"));
+        assert_eq!(p.job.output_arguments, Some(json!({"paid": true})));
+        assert_eq!(
+            (p.job.id, p.job.release_name.as_str(), p.job.info.as_deref()),
+            (7, "InvoiceBot", Some("Job completed"))
+        );
+        assert!(p.warning.is_none());
+        assert_eq!(
+            job(json!({"paid": true})).job.output_arguments,
+            Some(json!({"paid": true}))
+        );
+        assert_eq!(job(json!({})).job.output_arguments, Some(json!({})));
+        assert_eq!(job(Value::Null).job.output_arguments, None);
+        let bad = job(json!("{not json"));
+        assert_eq!(bad.job.output_arguments, None);
+        assert!(bad.warning.unwrap().contains("job 7"));
+        assert!(parse_job(&json!({"message": "x"})).is_err());
+        let webhook =
+            parse_job(&json!({"Id": 8, "Key": "k8", "State": "Faulted", "Release": {"Name": "R"}}))
+                .unwrap();
+        assert_eq!(webhook.job.release_name, "R");
+    }
+
+    #[test]
+    fn not_found_answers_become_job_not_found() {
+        let resp = |status, body: &str| Response {
+            status,
+            headers: vec![],
+            body: body.into(),
+        };
+        let job = JobRef::Id(9);
+        let e = job_error(
+            &resp(
+                404,
+                r#"{"message":"Job does not exist.","errorCode":1002,"traceId":"t"}"#,
+            ),
+            &job,
+            "read the job",
+            None,
+        );
+        assert_eq!(
+            (e.code, e.trace_id.as_deref()),
+            (ErrorCode::JobNotFound, Some("t"))
+        );
+        assert!(e.detail.contains("job 9"), "{}", e.detail);
+        assert_eq!(
+            job_error(&resp(400, r#"{"errorCode":1002}"#), &job, "x", None).code,
+            ErrorCode::JobNotFound
+        );
+        assert_eq!(
+            job_error(&resp(500, "{}"), &job, "x", None).code,
+            ErrorCode::OrchestratorError
+        );
+    }
+}

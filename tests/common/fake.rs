@@ -1,0 +1,97 @@
+//! A recording fake of [`Transport`] with a virtual clock, shared by the flow tests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::cell::{Cell, RefCell};
+
+use botpress_uipath::http::{Method, Request, Response, Transport, TransportError};
+use serde_json::{json, Value};
+
+pub type Handler = Box<dyn Fn(&Request, usize) -> Result<Response, TransportError>>;
+
+/// Answers by the first route whose path fragment the URL contains; records everything.
+pub struct Fake {
+    pub routes: Vec<(Method, &'static str, Handler)>,
+    pub sent: RefCell<Vec<Request>>,
+    pub clock: Cell<u64>,
+    /// The clock when each request was sent.
+    pub sent_at: RefCell<Vec<u64>>,
+}
+
+impl Fake {
+    pub fn new() -> Fake {
+        Fake {
+            routes: Vec::new(),
+            sent: RefCell::new(Vec::new()),
+            clock: Cell::new(1_000_000),
+            sent_at: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Adds a route that takes precedence over the ones already there.
+    pub fn route(
+        mut self,
+        method: Method,
+        fragment: &'static str,
+        h: impl Fn(&Request, usize) -> Result<Response, TransportError> + 'static,
+    ) -> Fake {
+        self.routes.insert(0, (method, fragment, Box::new(h)));
+        self
+    }
+
+    /// Routes for a working Orchestrator, the identity server and Botpress.
+    pub fn healthy() -> Fake {
+        Fake::new()
+            .route(Method::Post, "/identity_/connect/token", |_, _| ok(200, json!({"access_token": "AT-1", "expires_in": 3600, "token_type": "Bearer"})))
+            .route(Method::Get, "/odata/Releases", |_, _| ok(200, json!({"value": [
+                {"Id": 1, "Key": "rel-old", "Name": "Invoice", "ProcessKey": "InvoiceBot", "ProcessVersion": "1.0.9"},
+                {"Id": 2, "Key": "rel-new", "Name": "Invoice 2", "ProcessKey": "InvoiceBot", "ProcessVersion": "1.0.10"}]})))
+            .route(Method::Get, "/mod/uipath/auth/token", |_, _| ok(200, json!({"token": "BP-TOKEN"})))
+            .route(Method::Post, "StartJobs", |_, _| ok(201, json!({"value": [{"Id": 77, "Key": "job-key", "State": "Pending"}]})))
+    }
+
+    pub fn count(&self, fragment: &str) -> usize {
+        self.sent
+            .borrow()
+            .iter()
+            .filter(|r| r.url.contains(fragment))
+            .count()
+    }
+
+    pub fn last(&self, fragment: &str) -> Request {
+        self.sent
+            .borrow()
+            .iter()
+            .rev()
+            .find(|r| r.url.contains(fragment))
+            .cloned()
+            .expect("no such request")
+    }
+}
+
+impl Transport for Fake {
+    async fn send(&self, request: &Request, _timeout_ms: u64) -> Result<Response, TransportError> {
+        self.sent.borrow_mut().push(request.clone());
+        self.sent_at.borrow_mut().push(self.clock.get());
+        let n = self.count(request.url.split('?').next().unwrap_or_default());
+        for (m, frag, h) in &self.routes {
+            if *m == request.method && request.url.contains(frag) {
+                return h(request, n);
+            }
+        }
+        ok(404, json!({"message": "no route", "errorCode": 1002}))
+    }
+    fn now_ms(&self) -> u64 {
+        self.clock.get()
+    }
+    async fn sleep(&self, ms: u64) {
+        self.clock.set(self.clock.get() + ms);
+    }
+}
+
+pub fn ok(status: u16, body: Value) -> Result<Response, TransportError> {
+    Ok(Response {
+        status,
+        headers: vec![],
+        body: body.to_string(),
+    })
+}
