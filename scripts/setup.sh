@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, from the package registries only, and only
 # what is missing: wasm32 targets, nightly rust-src (for -Z build-std), wasm-pack and
-# wasm-bindgen-cli pinned to the wasm-bindgen version in Cargo.lock, the npm packages.
+# wasm-bindgen-cli pinned to the wasm-bindgen version in Cargo.lock, the npm packages,
+# UiPath's Python SDK for the clients tier.
 # Idempotent: a second run takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_PACK_VERSION=0.15.1
+# UiPath's official Python SDK, run against the Orchestrator emulator (tests/clients).
+UIPATH_SDK_VERSION=2.14.44
 WB_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -28,6 +31,15 @@ fi
 if ! wasm-pack --version 2>/dev/null | grep -q " $WASM_PACK_VERSION\$"; then
   say "installing wasm-pack $WASM_PACK_VERSION (a few minutes)"
   cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force --quiet
+fi
+
+sdk=.tools/uipath-sdk
+if ! "$sdk/bin/python" -c "import importlib.metadata as m; assert m.version('uipath') == '$UIPATH_SDK_VERSION'" 2> /dev/null; then
+  say "installing UiPath's Python SDK (uipath $UIPATH_SDK_VERSION) into $sdk"
+  rm -rf "$sdk"
+  mkdir -p .tools
+  python3 -m venv "$sdk"
+  "$sdk/bin/pip" install --quiet --disable-pip-version-check "uipath==$UIPATH_SDK_VERSION"
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

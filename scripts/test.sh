@@ -41,6 +41,9 @@ for v in $NODE_MATRIX; do
   bash scripts/test-node.sh "$(bash scripts/node-version.sh "$v")"
 done
 
+echo "== UiPath's own clients against the Orchestrator emulator"
+node --test tests/clients/*.test.js
+
 echo "== tier 4: the packaged module in a real Botpress server"
 if [ -n "$bp_build" ] && ! wait "$bp_build"; then
   echo "the Botpress build failed; last lines of $bp_build_log:" >&2

@@ -12,13 +12,10 @@ const uipath = require('../js-shim')
 const say = (who, text) => console.log(('  ' + who).padEnd(15) + text)
 
 async function main () {
-  let finish
-  const finished = new Promise((resolve) => { finish = resolve })
   const player = robot({
     messages: ['Invoice INV-0042 found, 1,250.00 EUR.', 'Payment scheduled for tomorrow.', { type: 'text', text: 'All done ✅' }],
     delayMs: 150,
-    output: { paid: true, invoice: 'INV-0042' },
-    onDone: (job) => setTimeout(() => finish(job), 50)
+    output: { paid: true, invoice: 'INV-0042' }
   })
   const orchestrator = await startOrchestrator({ onJobStarted: player })
   const botpress = await startBotpress({
@@ -53,13 +50,23 @@ async function main () {
   const started = temp.uipathJob
   say('bot →', 'Started job ' + started.jobs[0].id + ' (' + started.processKey + ' ' + started.processVersion + ').')
 
-  const job = await finished
+  // The flow's next node: uipath/waitForJob (no jobId: the job this conversation started).
+  await moduleInfo.runAction('uipath/waitForJob', { bp: botpress.bp, event: event, temp: temp, args: { timeoutMs: '30000' } })
+  const ended = temp.uipathJobResult
+  say('bot →', started.processKey + ' finished: ' + ended.state + ', output ' + JSON.stringify(ended.outputArguments))
+  const job = orchestrator.jobs.find((j) => j.Id === ended.id)
   say('Orchestrator', 'job ' + job.Id + ' ' + job.State + ', output ' + job.OutputArguments)
 
   console.log('\nRequests Orchestrator saw (secrets shown as […])')
+  let lastLine = ''
+  let repeats = 0
   for (const r of orchestrator.requests) {
     let line = r.method + ' ' + r.path
     if (r.query.$filter) line += '  $filter=' + r.query.$filter
+    if (r.method === 'GET' && /\/Jobs\(\d+\)$/.test(r.path) && line === lastLine) { repeats++; continue }
+    if (repeats) console.log('    (the same read ' + repeats + ' more time' + (repeats > 1 ? 's' : '') + ', while the job ran)')
+    repeats = 0
+    lastLine = line
     const folder = r.headers['x-uipath-folderpath'] || r.headers['x-uipath-organizationunitid']
     if (folder) line += '  [X-UIPATH-FolderPath: ' + folder + ']'
     console.log('  ' + line)
@@ -71,11 +78,12 @@ async function main () {
       console.log('    startInfo: ' + JSON.stringify(info, null, 2).split('\n').join('\n    '))
     }
   }
+  if (repeats) console.log('    (the same read ' + repeats + ' more time' + (repeats > 1 ? 's' : '') + ', while the job ran)')
   console.log('\nCallbacks the robot sent: ' + player.outcomes.map((o) => 'HTTP ' + o.status).join(', '))
   const delivered = botpress.replies.length
   await orchestrator.close()
   await botpress.close()
-  if (delivered !== 3 || job.State !== 'Successful') {
+  if (delivered !== 3 || job.State !== 'Successful' || !ended.outputArguments || ended.outputArguments.paid !== true) {
     console.error('demo failed: ' + delivered + ' messages delivered, job ' + job.State)
     process.exitCode = 1
   }

@@ -33,13 +33,21 @@ function connection () {
   }
 }
 
-/** A bot whose first node runs the Studio action uipath/startJob, then waits. */
+/**
+ * A bot whose flow runs every Studio action of the module: start a job, read it, wait
+ * for its end; then start a second one and stop it; then wait for the next message.
+ */
 function botFiles () {
-  const startJob = 'uipath/startJob ' + JSON.stringify({
-    processKey: 'InvoiceBot',
-    inputArguments: '{"invoice": "{{event.payload.text}}"}',
-    expiresIn: '10m'
-  })
+  const action = (name, args) => 'uipath/' + name + ' ' + JSON.stringify(args)
+  const entry = [
+    action('startJob', { processKey: 'InvoiceBot', inputArguments: '{"invoice": "{{event.payload.text}}"}', expiresIn: '10m' }),
+    action('getJob', {}),
+    action('waitForJob', { timeoutMs: '20000', pollMs: '1000' })
+  ]
+  const second = [
+    action('startJob', { processKey: 'InvoiceBot', inputArguments: '{"mode": "slow"}', resultVariable: 'slowJob' }),
+    action('stopJob', { jobId: '{{temp.slowJob.jobs.0.id}}', strategy: 'Kill' })
+  ]
   return {
     'bot.config.json': {
       $schema: '../../bot.config.schema.json', id: BOT, name: BOT, active: true, version: '1.0.0', description: '', author: 'tests', license: 'MIT',
@@ -51,11 +59,12 @@ function botFiles () {
       catchAll: { onReceive: [], next: [] },
       startNode: 'entry',
       nodes: [
-        { id: 'n-entry', name: 'entry', onEnter: [startJob], onReceive: null, next: [{ condition: 'true', node: 'wait' }] },
+        { id: 'n-entry', name: 'entry', onEnter: entry, onReceive: null, next: [{ condition: "temp.uipathJobResult.state === 'Successful'", node: 'second' }, { condition: 'true', node: 'wait' }] },
+        { id: 'n-second', name: 'second', onEnter: second, onReceive: null, next: [{ condition: 'true', node: 'wait' }] },
         { id: 'n-wait', name: 'wait', onEnter: [], onReceive: [], next: [{ condition: 'true', node: 'entry' }] }
       ]
     },
-    'flows/main.ui.json': { nodes: [{ id: 'n-entry', position: { x: 0, y: 0 } }, { id: 'n-wait', position: { x: 0, y: 200 } }], links: [] }
+    'flows/main.ui.json': { nodes: [{ id: 'n-entry', position: { x: 0, y: 0 } }, { id: 'n-second', position: { x: 0, y: 200 } }, { id: 'n-wait', position: { x: 0, y: 400 } }], links: [] }
   }
 }
 
@@ -74,7 +83,8 @@ before(async () => {
   if (!fs.existsSync(ARCHIVE)) throw new Error('the packaged module is missing: run scripts/package-module.sh')
   db = server.startPostgres()
   player = robot({ messages: ['Invoice found.', 'Payment scheduled.'], delayMs: 50, output: { paid: true } })
-  emu = await startOrchestrator({ onJobStarted: (job, input, e) => player(job, input, e) })
+  const slow = robot({ messages: [], delayMs: 10, workMs: 60000 })
+  emu = await startOrchestrator({ stopDelayMs: 100, onJobStarted: (job, input, e) => (input.mode === 'slow' ? slow : player)(job, input, e) })
   // The module config in Botpress's own config file, as an administrator writes it.
   bp = await server.startBotpress({
     databaseUrl: db,
@@ -107,7 +117,7 @@ test('the token route: an administrator gets a bound token, nobody else does', a
   assert.strictEqual((await bp.call('GET', tokenUrl('___'), bp.admin)).status, 400)
 })
 
-test('a conversation runs uipath/startJob; the robot\'s Callback messages reach that user', async () => {
+test('a conversation runs every Studio action; the robot\'s Callback messages reach that user', async () => {
   const started = emu.requestsTo('StartJobs').length
   const r = await bp.call('POST', '/api/v1/bots/' + BOT + '/converse/' + USER, {}, { type: 'text', text: 'INV-0042' })
   assert.strictEqual(r.status, 200, r.text)
@@ -126,8 +136,15 @@ test('a conversation runs uipath/startJob; the robot\'s Callback messages reach 
   }, 30000)
   assert.deepStrictEqual(texts.filter((t) => /Invoice found|Payment scheduled/.test(t)), ['Invoice found.', 'Payment scheduled.'])
   assert.ok(player.outcomes.every((o) => o.status === 200), JSON.stringify(player.outcomes))
-  const job = emu.jobs[emu.jobs.length - 1]
-  assert.strictEqual(job.State, 'Successful')
+  // uipath/getJob and uipath/waitForJob read the first job; the flow went on because
+  // temp.uipathJobResult.state was Successful; uipath/stopJob killed the second.
+  const [first, second] = emu.jobs.slice(-2)
+  assert.strictEqual(first.State, 'Successful')
+  assert.ok(emu.requestsTo('/odata/Jobs(' + first.Id + ')').length >= 2, 'getJob and waitForJob read it')
+  const stop = await server.eventually('StopJobs for the second job', () => emu.requestsTo('StopJobs').slice(-1)[0])
+  assert.deepStrictEqual(stop.json, { jobIds: [second.Id], strategy: 'Kill' })
+  await server.eventually('the second job stopped', () => second.State === 'Stopped')
+  assert.ok(!/UiPath action failed/.test(bp.log()), 'no action failed')
 })
 
 test('refusals are answered, and nothing reaches any user', async () => {
