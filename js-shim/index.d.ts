@@ -129,6 +129,19 @@ export function startUiPathJob(bp: BotpressSdk, event: BotpressEvent, args?: Sta
 export function getUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: JobArgs): Promise<Job>
 export function waitForUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: WaitForJobArgs): Promise<Job>
 export function stopUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: StopJobArgs): Promise<Job>
+export interface CheckStep {
+  name: 'settings' | 'token' | 'folder' | 'process' | 'module'
+  ok: boolean
+  detail: string
+  /** An error code of UiPathErrorCode, on the failed step. */
+  code?: UiPathErrorCode
+  warnings: string[]
+}
+export interface CheckReport { ok: boolean; steps: CheckStep[] }
+/** The steps of `botpress-uipath check`; never starts a job. A failed step is in the report, not thrown. */
+export function checkSetup(config: Record<string, unknown>, options?: { process?: string; externalUrl?: string }): Promise<CheckReport>
+/** The module config as Botpress v12 merges it: schema defaults, global file, BP_MODULE_UIPATH_* variables, the bot's file. */
+export function moduleConfig(layers: { schema: object; global?: object; env?: Record<string, string | undefined>; bot?: object }): Record<string, unknown>
 export function getBotpressToken(bp: BotpressSdk, event: BotpressEvent, options?: { expiresIn?: string | number; timeoutMs?: number }): Promise<string>
 export const ERROR_CODES: ReadonlyArray<UiPathErrorCode>
 export const version: string

@@ -74,6 +74,11 @@ function stopUiPathJob (bp, event, args) {
   return call(core.stopUiPathJob, [bp, event, args === undefined ? {} : args])
 }
 
+/** The steps of `botpress-uipath check` for a module config (API.md, "Checking a configuration"). */
+function checkSetup (config, options) {
+  return call(core.checkSetup, [config === undefined ? {} : config, options === undefined ? {} : options])
+}
+
 /** Asks the bot's Botpress server for a callback token (API.md). */
 function getBotpressToken (bp, event, options) {
   return call(core.getBotpressToken, [bp, event, options === undefined ? {} : options])
@@ -96,6 +101,8 @@ module.exports = {
   waitForUiPathJob,
   stopUiPathJob,
   getBotpressToken,
+  checkSetup,
+  moduleConfig: syncCall(core.moduleConfig),
   issueCallbackToken: syncCall(core.issueCallbackToken),
   checkCallback: syncCall(core.checkCallback),
   routeSettings: syncCall(core.routeSettings),

@@ -234,6 +234,7 @@ impl Auth {
                     token: Secret::new(token),
                     // Orchestrator's classic tokens live 30 minutes unless configured otherwise.
                     expires_in: 30 * 60,
+                    scope: None,
                 }),
                 _ => {
                     let why = answer
@@ -255,6 +256,7 @@ impl Auth {
             (true, Some(token)) => Ok(AccessToken {
                 token: Secret::new(token),
                 expires_in: answer.expires_in.unwrap_or(3600),
+                scope: answer.scope,
             }),
             _ => {
                 let code = answer
@@ -290,12 +292,15 @@ pub struct AccessToken {
     pub token: Secret,
     /// Seconds it stays valid from when it was issued.
     pub expires_in: u64,
+    /// The scopes granted, when the token endpoint says (OAuth `scope`).
+    pub scope: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 struct OAuthAnswer {
     access_token: Option<String>,
     expires_in: Option<u64>,
+    scope: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
 }

@@ -4,9 +4,11 @@
 //! this sees typed values.
 
 mod jobs;
+mod module;
 mod start;
 
 pub use jobs::{JobCall, JobQuery, JobRef};
+pub use module::ConfigLayers;
 pub use start::JobSettings;
 
 use serde_json::Value;

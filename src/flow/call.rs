@@ -129,9 +129,13 @@ impl Redactor {
         self.0.borrow_mut().push(secret.to_string());
     }
 
-    pub(super) fn apply<V>(&self, result: Result<V>) -> Result<V> {
+    pub(super) fn redact(&self, error: Error) -> Error {
         let secrets = self.0.borrow();
         let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        result.map_err(|e| e.redact(&refs))
+        error.redact(&refs)
+    }
+
+    pub(super) fn apply<V>(&self, result: Result<V>) -> Result<V> {
+        result.map_err(|e| self.redact(e))
     }
 }

@@ -8,10 +8,12 @@
 //! so a retry can never start a job twice.
 
 mod call;
+mod check;
 mod jobs;
 mod start;
 mod token;
 
+pub use check::{check, CheckInput, CheckReport, Step};
 pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
 pub use start::start_job;
 pub use token::{botpress_token, botpress_token_request, TokenCache};

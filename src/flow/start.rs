@@ -184,7 +184,11 @@ async fn start_jobs<T: Transport>(
 }
 
 /// `; found: A, B` from a listing, or nothing if the listing fails (it only improves a message).
-async fn suggest<T: Transport>(call: &Call<'_, T>, request: &Request, field: &str) -> String {
+pub(super) async fn suggest<T: Transport>(
+    call: &Call<'_, T>,
+    request: &Request,
+    field: &str,
+) -> String {
     let Ok(response) = call.send_once(request).await else {
         return String::new();
     };

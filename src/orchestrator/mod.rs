@@ -55,6 +55,20 @@ impl Scope<'_> {
         }
     }
 
+    /// The folder of this scope, by path or id, among those the credentials see.
+    pub fn folder_lookup_request(&self, folder: &Folder) -> Request {
+        let filter = match folder {
+            Folder::Path(p) => format!("FullyQualifiedName eq {}", odata::literal(p)),
+            Folder::Id(id) => format!("Id eq {id}"),
+        };
+        let q = odata::query(&[("$filter", &filter), ("$select", "Id,FullyQualifiedName")]);
+        Scope {
+            folder: None,
+            ..self.clone()
+        }
+        .request(Method::Get, &format!("Folders?{q}"))
+    }
+
     /// Up to 50 folder paths the credentials see, for a `FOLDER_NOT_FOUND` message.
     pub fn folder_names_request(&self) -> Request {
         let q = odata::query(&[

@@ -2,13 +2,15 @@
 //!
 //! `host` declares the Botpress objects we are handed, `fetch` implements
 //! [`crate::http::Transport`] over the host's `fetch`, `exports` holds the package's
-//! exports, `routes` those of the module backend.
+//! exports, `routes` those of the module backend, `check` those of the check command.
 
+mod check;
 mod exports;
 mod fetch;
 mod host;
 mod routes;
 
+pub use check::{check_setup, module_config};
 pub use exports::{
     get_botpress_token, get_uipath_job, set_fetch, start_uipath_job, stop_uipath_job, version,
     wait_for_uipath_job,

@@ -117,6 +117,16 @@ test('the token route: an administrator gets a bound token, nobody else does', a
   assert.strictEqual((await bp.call('GET', tokenUrl('___'), bp.admin)).status, 400)
 })
 
+test('the check route: the same report as the command, for a super-admin only', async () => {
+  const url = '/api/v1/bots/' + BOT + '/mod/uipath/check?process=InvoiceBot'
+  const r = await bp.call('GET', url, bp.admin)
+  assert.strictEqual(r.status, 200, r.text)
+  assert.strictEqual(r.json.ok, true, r.text)
+  assert.deepStrictEqual(r.json.steps.map((st) => st.name), ['settings', 'token', 'folder', 'process', 'module'])
+  assert.ok(r.text.indexOf('emu-app-secret') < 0)
+  assert.strictEqual((await bp.call('GET', url, {})).status, 401)
+})
+
 test('a conversation runs every Studio action; the robot\'s Callback messages reach that user', async () => {
   const started = emu.requestsTo('StartJobs').length
   const r = await bp.call('POST', '/api/v1/bots/' + BOT + '/converse/' + USER, {}, { type: 'text', text: 'INV-0042' })

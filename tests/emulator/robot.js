@@ -53,8 +53,12 @@ function post (url, body, token) {
   })
 }
 
+// A robot at work does not keep the test process alive after its tests.
 function sleep (ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms)
+    if (ms > 1000 && t.unref) t.unref()
+  })
 }
 
 module.exports = { robot }

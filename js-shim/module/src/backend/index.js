@@ -199,6 +199,19 @@ function registerRoutes (bp) {
     if (read.tooLarge || read.timedOut) res.set('Connection', 'close')
     send(bp, req, res, answer)
   }))
+
+  // The same steps as `botpress-uipath check`, for this bot's config: super-admins only
+  // (the report names the Orchestrator, folder and process).
+  // Mounted after the open router, so the robots' /message never meets its authentication.
+  const checked = bp.http.createRouterForBot('uipath', Object.assign({ checkAuthentication: true }, parsersOff))
+  checked.get('/check', route(bp, async (req, res) => {
+    if (!(req.tokenUser && req.tokenUser.isSuperAdmin === true)) {
+      return send(bp, req, res, { status: 403, body: { statusCode: 403, errorCode: 'UIPATH_FORBIDDEN', type: 'ForbiddenError', message: 'Forbidden: the check is for super-admins' } })
+    }
+    const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', req.params.botId))
+    const report = await core.checkSetup(config, { process: typeof req.query.process === 'string' ? req.query.process : undefined, externalUrl: process.EXTERNAL_URL })
+    send(bp, req, res, { status: 200, body: report })
+  }))
 }
 
 const entryPoint = {

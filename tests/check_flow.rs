@@ -1,0 +1,178 @@
+//! `check` over a fake transport: each step's finding, stopping at the first failure,
+//! warnings that do not fail, and never a job started or a secret shown.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/fake.rs"]
+mod fake;
+
+use botpress_uipath::flow::{self, CheckInput, CheckReport};
+use botpress_uipath::http::Method;
+use fake::{ok, Fake};
+use futures_executor::block_on;
+use serde_json::{json, Value};
+
+fn healthy() -> Fake {
+    Fake::new()
+        .route(Method::Post, "/identity_/connect/token", |_, _| ok(200, json!({"access_token": "AT-1", "expires_in": 3600, "token_type": "Bearer", "scope": "OR.Jobs OR.Execution.Read OR.Folders.Read"})))
+        .route(Method::Get, "/odata/Folders", |r, _| {
+            if r.url.contains("%24filter") && r.url.contains("Shared") {
+                ok(200, json!({"value": [{"Id": 1, "FullyQualifiedName": "Shared"}]}))
+            } else if r.url.contains("%24filter") {
+                ok(200, json!({"value": []}))
+            } else {
+                ok(200, json!({"value": [{"FullyQualifiedName": "Shared"}, {"FullyQualifiedName": "Finance/Invoices"}]}))
+            }
+        })
+        .route(Method::Get, "/odata/Releases", |r, _| {
+            if r.url.contains("%24filter") && !r.url.contains("%27InvoiceBot%27") {
+                ok(200, json!({"value": []}))
+            } else if r.url.contains("%24filter") {
+                ok(200, json!({"value": [{"Id": 2, "Key": "rel-2", "Name": "InvoiceBot_Shared", "ProcessKey": "InvoiceBot", "ProcessVersion": "1.0.10"}]}))
+            } else {
+                ok(200, json!({"value": [{"ProcessKey": "InvoiceBot"}, {"ProcessKey": "Report"}]}))
+            }
+        })
+}
+
+fn config(patch: Value) -> Value {
+    let mut c = json!({
+        "organization": "acme", "tenant": "Dev", "folder": "Shared", "processKey": "InvoiceBot",
+        "auth": {"clientId": "app", "clientSecret": "CLIENT-SECRET-XYZ"},
+        "externalUrl": "https://bot.acme.com", "maxBodySize": "64kb"
+    });
+    for (k, v) in patch.as_object().unwrap() {
+        c[k] = v.clone();
+    }
+    c
+}
+
+fn run(fake: &Fake, config: Value) -> CheckReport {
+    let input = CheckInput {
+        config,
+        process: None,
+        external_url: None,
+    };
+    let report = block_on(flow::check(fake, &input));
+    let shown = serde_json::to_string(&report).unwrap();
+    assert!(
+        !shown.contains("CLIENT-SECRET-XYZ") && !shown.contains("AT-1"),
+        "{shown}"
+    );
+    assert_eq!(
+        fake.count("StartJobs") + fake.count("StopJobs"),
+        0,
+        "a check changes nothing"
+    );
+    report
+}
+
+fn names(r: &CheckReport) -> Vec<&str> {
+    r.steps.iter().map(|s| s.name).collect()
+}
+
+#[test]
+fn a_working_setup_passes_every_step_with_what_it_found() {
+    let fake = healthy();
+    let r = run(&fake, config(json!({})));
+    assert!(r.ok, "{r:#?}");
+    assert_eq!(
+        names(&r),
+        ["settings", "token", "folder", "process", "module"]
+    );
+    assert!(r.steps[0]
+        .detail
+        .contains("https://cloud.uipath.com/acme/Dev/orchestrator_ with client credentials"));
+    assert!(r.steps[1]
+        .detail
+        .contains("scopes: OR.Jobs OR.Execution.Read OR.Folders.Read"));
+    assert_eq!(r.steps[2].detail, "folder \"Shared\" found (id 1)");
+    assert!(r.steps[3].detail.contains("InvoiceBot 1.0.10"));
+    assert!(r.steps[4].detail.contains("https://bot.acme.com"));
+    assert!(r.steps.iter().all(|s| s.warnings.is_empty()));
+}
+
+#[test]
+fn each_failure_stops_the_check_with_its_code() {
+    let cases: Vec<(Fake, Value, &str, &str, &str)> = vec![
+        (
+            healthy(),
+            json!({"tenant": null}),
+            "settings",
+            "INVALID_CONFIG",
+            "tenant is missing",
+        ),
+        (
+            healthy(),
+            json!({"processKey": null}),
+            "settings",
+            "INVALID_CONFIG",
+            "--process",
+        ),
+        (
+            healthy().route(Method::Post, "/identity_/connect/token", |_, _| {
+                ok(400, json!({"error": "invalid_client"}))
+            }),
+            json!({}),
+            "token",
+            "AUTH_FAILED",
+            "check auth.clientId and auth.clientSecret",
+        ),
+        (
+            healthy(),
+            json!({"folder": "Finance/Invoicez"}),
+            "folder",
+            "FOLDER_NOT_FOUND",
+            "found: Shared, Finance/Invoices",
+        ),
+        (
+            healthy(),
+            json!({"processKey": "InvoiceBott"}),
+            "process",
+            "PROCESS_NOT_FOUND",
+            "found: InvoiceBot, Report",
+        ),
+        (
+            healthy(),
+            json!({"externalUrl": null}),
+            "module",
+            "INVALID_CONFIG",
+            "externalUrl is not set",
+        ),
+        (
+            healthy(),
+            json!({"maxBodySize": "huge"}),
+            "module",
+            "INVALID_CONFIG",
+            "maxBodySize",
+        ),
+    ];
+    for (fake, patch, step, code, text) in cases {
+        let r = run(&fake, config(patch.clone()));
+        assert!(!r.ok, "{patch}");
+        let last = r.steps.last().unwrap();
+        assert_eq!(
+            (last.name, last.code),
+            (step, Some(code)),
+            "{patch}: {r:#?}"
+        );
+        assert!(last.detail.contains(text), "{patch}: {}", last.detail);
+        assert!(r.steps[..r.steps.len() - 1].iter().all(|s| s.ok));
+    }
+}
+
+#[test]
+fn missing_scopes_and_plain_http_warn_without_failing() {
+    let fake = healthy()
+        .route(Method::Post, "/identity_/connect/token", |_, _| ok(200, json!({"access_token": "AT-1", "expires_in": 3600, "scope": "OR.Jobs OR.Execution.Read"})))
+        .route(Method::Get, "/odata/Folders", |_, _| ok(403, json!({"message": "forbidden"})));
+    let r = run(&fake, config(json!({"externalUrl": "http://bot.acme.com"})));
+    assert!(r.ok, "{r:#?}");
+    assert!(r.steps[1].warnings[0].contains("OR.Folders.Read is missing"));
+    assert!(!r.steps[2].warnings.is_empty());
+    assert!(r.steps[4].warnings[0].contains("plain http"));
+    let local = run(
+        &healthy(),
+        config(json!({"externalUrl": "http://localhost:3000"})),
+    );
+    assert!(local.steps[4].warnings.is_empty(), "loopback http is fine");
+}
