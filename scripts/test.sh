@@ -17,7 +17,8 @@ bp_build=""
 if [ ! -f "$BOTPRESS_HOME/.built" ] && [ -f ../shared/botpress-server/build.sh ]; then
   mkdir -p "$(dirname "$BOTPRESS_HOME")"
   echo "== building Botpress 12.31.10 from source in the background (log: $bp_build_log)"
-  bash ../shared/botpress-server/build.sh "$BOTPRESS_HOME" > "$bp_build_log" 2>&1 &
+  # CI=true makes yarn 3 refuse to touch the lock file the build adjusts: allow it.
+  YARN_ENABLE_IMMUTABLE_INSTALLS=false bash ../shared/botpress-server/build.sh "$BOTPRESS_HOME" > "$bp_build_log" 2>&1 &
   bp_build=$!
 fi
 

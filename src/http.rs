@@ -162,6 +162,30 @@ pub trait Transport {
     async fn sleep(&self, ms: u64);
     /// A debug line for the bot's log; never called with a secret.
     fn log(&self, _message: &str) {}
+    /// A callback token from an issuer in this very process (the `uipath` module of the
+    /// Botpress server the package runs in), without a request; `None` when there is
+    /// none, and the flow asks the token route over HTTP.
+    async fn local_callback_token(
+        &self,
+        _request: &LocalTokenRequest<'_>,
+    ) -> Option<Result<Secret, String>> {
+        None
+    }
+}
+
+/// What a callback token is asked for: the bot, the conversation, the lifetime.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalTokenRequest<'a> {
+    /// The bot.
+    pub bot_id: &'a str,
+    /// The channel.
+    pub channel: &'a str,
+    /// The user.
+    pub target: &'a str,
+    /// The conversation, on messaging channels.
+    pub thread_id: Option<&'a str>,
+    /// Lifetime, seconds.
+    pub seconds: u64,
 }
 
 #[cfg(test)]

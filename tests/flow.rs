@@ -137,9 +137,93 @@ fn token_cache_saves_a_request_and_recovers_from_revocation() {
             ok(500, json!({}))
         }
     });
-    let _ = run(&revoked, &cache, &settings(json!({})));
+    let _ = run(
+        &revoked,
+        &cache,
+        &settings(json!({"releaseCacheTtl": false})),
+    );
     assert_eq!(revoked.count("connect/token"), 1);
     assert_eq!(revoked.count("/odata/Releases"), 2);
+}
+
+#[test]
+fn a_warm_start_is_start_jobs_alone_beside_the_callback_token() {
+    let fake = Fake::healthy();
+    let cache = TokenCache::default();
+    run(&fake, &cache, &settings(json!({}))).unwrap();
+    let before = fake.sent.borrow().len();
+    let started = run(&fake, &cache, &settings(json!({}))).unwrap();
+    assert_eq!(started.release_key, "rel-new");
+    let warm: Vec<String> = fake.sent.borrow()[before..]
+        .iter()
+        .map(|r| r.describe())
+        .collect();
+    assert_eq!(warm.len(), 2, "{warm:?}");
+    assert!(
+        warm[0].contains("/mod/uipath/auth/token") && warm[1].ends_with("StartJobs"),
+        "{warm:?}"
+    );
+    // Overlapped: the callback token was asked at the same time as the releases (cold).
+    let cold = Fake::healthy();
+    run(&cold, &TokenCache::default(), &settings(json!({}))).unwrap();
+    let order: Vec<String> = cold.sent.borrow().iter().map(|r| r.describe()).collect();
+    assert!(
+        order[0].contains("connect/token") && order[1].contains("auth/token"),
+        "both sides start at once: {order:?}"
+    );
+}
+
+#[test]
+fn a_remembered_release_that_is_gone_is_resolved_again_and_started_once() {
+    let gone = std::rc::Rc::new(std::cell::Cell::new(false));
+    let g = gone.clone();
+    let fake = Fake::healthy().route(Method::Post, "StartJobs", move |r, _| {
+        let body = r.body.as_ref().unwrap().expose().to_string();
+        if g.get() && body.contains("rel-new") {
+            ok(
+                404,
+                json!({"message": "Release does not exist.", "errorCode": 1002}),
+            )
+        } else {
+            ok(
+                201,
+                json!({"value": [{"Id": 78, "Key": "k", "State": "Pending"}]}),
+            )
+        }
+    });
+    let cache = TokenCache::default();
+    run(&fake, &cache, &settings(json!({}))).unwrap();
+    gone.set(true);
+    // Resolving again finds the same release (the fake still lists it): the second
+    // StartJobs fails too, and nothing is retried past that.
+    let err = run(&fake, &cache, &settings(json!({}))).unwrap_err();
+    assert_eq!(err.status, Some(404));
+    assert_eq!(fake.count("/odata/Releases"), 2, "resolved once more");
+    assert_eq!(fake.count("StartJobs"), 3);
+}
+
+#[test]
+fn a_revoked_token_at_start_jobs_is_replaced_and_the_start_sent_once_more() {
+    let fake = Fake::new()
+        .route(Method::Post, "/identity_/connect/token", |_, n| ok(200, json!({"access_token": format!("AT-{n}"), "expires_in": 3600, "token_type": "Bearer"})))
+        .route(Method::Get, "/odata/Releases", |_, _| ok(200, json!({"value": [{"Id": 2, "Key": "rel-new", "Name": "I", "ProcessKey": "InvoiceBot", "ProcessVersion": "1.0.10"}]})))
+        .route(Method::Get, "/mod/uipath/auth/token", |_, _| ok(200, json!({"token": "BP-TOKEN"})))
+        .route(Method::Post, "StartJobs", |r, n| {
+            if n == 2 && r.header_value("Authorization") == Some("Bearer AT-1") {
+                ok(401, json!({"message": "revoked"}))
+            } else {
+                ok(201, json!({"value": [{"Id": 79, "Key": "k", "State": "Pending"}]}))
+            }
+        });
+    let cache = TokenCache::default();
+    run(&fake, &cache, &settings(json!({}))).unwrap();
+    let started = run(&fake, &cache, &settings(json!({}))).unwrap();
+    assert_eq!(started.jobs[0].id, 79);
+    assert_eq!(fake.count("connect/token"), 2);
+    assert_eq!(
+        fake.last("StartJobs").header_value("Authorization"),
+        Some("Bearer AT-2")
+    );
 }
 
 #[test]
@@ -249,7 +333,7 @@ fn unknown_folder_lists_the_folders_there_are() {
         "{}",
         err.detail
     );
-    assert_eq!(fake.count("StartJobs") + fake.count("auth/token"), 0);
+    assert_eq!(fake.count("StartJobs"), 0);
 }
 
 #[test]

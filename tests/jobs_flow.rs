@@ -220,6 +220,11 @@ fn concurrent_waits_each_get_their_own_job() {
         flow::wait_for_job(&fake, &cache, &qb),
     ));
     assert_eq!((a.unwrap().job.id, b.unwrap().job.id), (1, 2));
+    assert_eq!(
+        fake.count("/identity_/connect/token"),
+        1,
+        "one token request, shared"
+    );
 }
 
 #[test]

@@ -3,6 +3,9 @@
 use serde_json::{Map, Value};
 
 use super::{Connection, Folder, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_SECONDS};
+
+/// How long a resolved release is remembered by default: 5 minutes.
+pub const DEFAULT_RELEASE_CACHE_MS: u64 = 300_000;
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields::{self, Layers};
@@ -34,6 +37,8 @@ pub struct JobSettings {
     pub external_url: Option<String>,
     /// Overall deadline in milliseconds.
     pub timeout_ms: u64,
+    /// How long a resolved release is remembered, milliseconds; 0 never.
+    pub release_cache_ms: u64,
 }
 
 /// The strategies Orchestrator knows, canonical spelling.
@@ -122,7 +127,22 @@ impl JobSettings {
             botpress_token_seconds,
             external_url,
             timeout_ms,
+            release_cache_ms: parse_release_cache(&l)?,
         })
+    }
+}
+
+/// `releaseCacheTtl`: a duration (default 5 minutes), or `false` / `0` to resolve the
+/// release on every start.
+fn parse_release_cache(l: &Layers<'_>) -> Result<u64> {
+    let Some((name, value)) = l.get(&["releaseCacheTtl"]) else {
+        return Ok(DEFAULT_RELEASE_CACHE_MS);
+    };
+    match value {
+        Value::Bool(false) => Ok(0),
+        Value::String(s) if matches!(s.trim(), "false" | "0") => Ok(0),
+        Value::Number(n) if n.as_u64() == Some(0) => Ok(0),
+        other => Ok(duration::parse_value(other, name)? * 1000),
     }
 }
 
@@ -167,6 +187,18 @@ mod tests {
         assert_eq!(s.jobs_count, 1);
         assert_eq!(s.botpress_token_seconds, Some(3600));
         assert_eq!(s.timeout_ms, 30_000);
+        assert_eq!(s.release_cache_ms, 300_000);
+        let mut a = base();
+        a["releaseCacheTtl"] = json!("false");
+        assert_eq!(
+            JobSettings::parse(&a, &json!({})).unwrap().release_cache_ms,
+            0
+        );
+        a["releaseCacheTtl"] = json!("30s");
+        assert_eq!(
+            JobSettings::parse(&a, &json!({})).unwrap().release_cache_ms,
+            30_000
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 
 mod call;
 mod check;
+mod flight;
 mod jobs;
 mod start;
 mod token;

@@ -6,8 +6,10 @@ use super::token::{fetch_botpress_token, Session, TokenCache};
 use super::BotpressEndpoint;
 use crate::config::{Conversation, JobSettings};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{Request, Transport};
+use crate::http::{LocalTokenRequest, Request, Transport};
 use crate::orchestrator::{self, Job, JobStart, Release, Scope};
+use crate::secret::Secret;
+use futures_util::future::join;
 
 /// Starts the job(s) of `settings` for `conversation`.
 ///
@@ -50,14 +52,88 @@ async fn start_job_inner<T: Transport>(
     redactor: &Redactor,
 ) -> Result<JobStart> {
     let folder = settings.folder.as_ref();
-    let mut session = Session::open(call, cache, &settings.connection, folder, redactor).await?;
+    // The Orchestrator side (token, release) and the Botpress side (callback token) do
+    // not depend on each other: both at once, one round trip instead of two.
+    let orchestrator_side = async {
+        let mut session =
+            Session::open(call, cache, &settings.connection, folder, redactor).await?;
+        let release = release(call, cache, &mut session, settings, false).await?;
+        Ok::<_, Error>((session, release))
+    };
+    let botpress_side = callback_token(call, settings, conversation, botpress, redactor);
+    let (orchestrator_side, botpress_side) = join(orchestrator_side, botpress_side).await;
+    let (mut session, (mut release, from_cache)) = orchestrator_side?;
+    let callback_token = botpress_side?;
+
+    let reference = make_reference(&conversation.bot_id, nonce);
+    let input = orchestrator::input_arguments(settings, conversation, callback_token.as_ref());
+    let mut info = orchestrator::start_info(settings, &release, &input, &reference);
+    let mut outcome = start_jobs(call, &session.scope(), &info, &reference).await;
+    // A 401 started nothing: with a token from the cache (revoked early), once more.
+    if matches!(&outcome, Err(e) if e.status == Some(401)) && session.refresh().await? {
+        outcome = start_jobs(call, &session.scope(), &info, &reference).await;
+    }
+    let jobs = match outcome {
+        // A remembered release that Orchestrator no longer has (deleted, or replaced by a
+        // new version): resolve it again and start once more. A 404 started nothing.
+        Err(e) if from_cache && e.status == Some(404) && e.uipath_error_code == Some(1002) => {
+            call.log("the remembered release is gone; resolving it again");
+            (release, _) = self::release(call, cache, &mut session, settings, true).await?;
+            info = orchestrator::start_info(settings, &release, &input, &reference);
+            start_jobs(call, &session.scope(), &info, &reference).await?
+        }
+        other => other?,
+    };
+    Ok(JobStart {
+        release_key: release.key,
+        process_key: release.process_key,
+        process_version: release.process_version,
+        reference,
+        jobs,
+    })
+}
+
+/// The release to start: remembered for `releaseCacheTtl` per connection, credentials,
+/// folder, process and version, else listed (concurrent calls share one listing). The
+/// flag says whether it was remembered.
+async fn release<T: Transport>(
+    call: &Call<'_, T>,
+    cache: &TokenCache,
+    session: &mut Session<'_, '_, T>,
+    settings: &JobSettings,
+    fresh: bool,
+) -> Result<(Release, bool)> {
+    let key = cache.release_key(settings);
+    let now = call.transport.now_ms();
+    if fresh || settings.release_cache_ms == 0 {
+        cache.forget_release(&key);
+    } else if let Some(hit) = cache.release(&key, now) {
+        return Ok((hit, true));
+    }
+    let found = cache
+        .release_flights()
+        .run(&key, || list_release(call, session, settings))
+        .await?;
+    if settings.release_cache_ms > 0 {
+        cache.put_release(key, found.clone(), now, now + settings.release_cache_ms);
+    }
+    Ok((found, false))
+}
+
+/// Lists the releases of the process and chooses one; on a failure, the message names
+/// what exists.
+async fn list_release<T: Transport>(
+    call: &Call<'_, T>,
+    session: &mut Session<'_, '_, T>,
+    settings: &JobSettings,
+) -> Result<Release> {
+    let folder = settings.folder.as_ref();
     let response = session
         .send(|s| s.releases_request(&settings.process), "list releases")
         .await?;
     let scope = session.scope();
-    let action = "list the releases";
     if !response.is_success() {
-        let mut err = orchestrator::parse_error(&response, action, folder);
+        let mut err = orchestrator::parse_error(&response, "list the releases", folder);
         if err.code == ErrorCode::FolderNotFound {
             err.detail.push_str(
                 &suggest(call, &scope.folder_names_request(), "FullyQualifiedName").await,
@@ -84,33 +160,49 @@ async fn start_job_inner<T: Transport>(
         "release {} ({} {}) chosen for \"{}\"",
         release.key, release.process_key, release.process_version, settings.process
     ));
+    Ok(release)
+}
 
-    let callback_token = match (settings.botpress_token_seconds, botpress) {
-        (None, _) => None,
+/// The robot's callback token, when the settings ask for one.
+async fn callback_token<T: Transport>(
+    call: &Call<'_, T>,
+    settings: &JobSettings,
+    conversation: &Conversation,
+    botpress: Option<&BotpressEndpoint>,
+    redactor: &Redactor,
+) -> Result<Option<Secret>> {
+    if let Some(seconds) = settings.botpress_token_seconds {
+        let local = LocalTokenRequest {
+            bot_id: &conversation.bot_id,
+            channel: &conversation.channel,
+            target: &conversation.target,
+            thread_id: conversation.thread_id.as_deref(),
+            seconds,
+        };
+        if let Some(issued) = call.transport.local_callback_token(&local).await {
+            let t = issued.map_err(|why| {
+                Error::new(
+                    ErrorCode::BotpressTokenFailed,
+                    format!("the uipath module of this server refused a callback token: {why}"),
+                )
+            })?;
+            redactor.add(t.expose());
+            call.log("callback token issued in process by the uipath module");
+            return Ok(Some(t));
+        }
+    }
+    match (settings.botpress_token_seconds, botpress) {
+        (None, _) => Ok(None),
         (Some(seconds), Some(endpoint)) => {
             let t = fetch_botpress_token(call, endpoint, conversation, seconds).await?;
             redactor.add(t.expose());
-            Some(t)
+            Ok(Some(t))
         }
-        (Some(_), None) => {
-            return Err(Error::new(
-                ErrorCode::BotpressTokenFailed,
-                "bp.http.getAxiosConfigForBot is not available to ask Botpress for a callback token; pass botpressToken: false to start the job without one",
-            ))
-        }
-    };
-
-    let reference = make_reference(&conversation.bot_id, nonce);
-    let input = orchestrator::input_arguments(settings, conversation, callback_token.as_ref());
-    let info = orchestrator::start_info(settings, &release, &input, &reference);
-    let jobs = start_jobs(call, &scope, &info, &reference).await?;
-    Ok(JobStart {
-        release_key: release.key,
-        process_key: release.process_key,
-        process_version: release.process_version,
-        reference,
-        jobs,
-    })
+        (Some(_), None) => Err(Error::new(
+            ErrorCode::BotpressTokenFailed,
+            "bp.http.getAxiosConfigForBot is not available to ask Botpress for a callback token; pass botpressToken: false to start the job without one",
+        )),
+    }
 }
 
 /// StartJobs with the retry rules of this module's header.

@@ -8,26 +8,34 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::call::{Call, Redactor};
+use super::flight::Flights;
 use super::BotpressEndpoint;
 use crate::auth::Auth;
-use crate::config::{Connection, Conversation, Folder};
+use crate::config::{Connection, Conversation, Folder, JobSettings};
 use crate::duration;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response, Transport};
 use crate::odata;
-use crate::orchestrator::Scope;
+use crate::orchestrator::{Release, Scope};
 use crate::secret::Secret;
 
 /// Cached tokens are dropped this long before they expire.
 const TOKEN_MARGIN_MS: u64 = 60_000;
 
-/// Orchestrator access tokens by credentials, reused until a minute before expiry.
+/// Orchestrator access tokens by credentials, reused until a minute before expiry;
+/// concurrent calls that need the same token share one token request.
 ///
 /// Shared by concurrent calls on one thread: every method borrows the map only for
 /// its own duration, never across an `await`.
+///
+/// It also remembers resolved releases (`releaseCacheTtl`), so a warm start sends
+/// StartJobs alone.
 #[derive(Debug, Default)]
 pub struct TokenCache {
     entries: RefCell<HashMap<String, (Secret, u64)>>,
+    flights: Flights<(Secret, u64)>,
+    releases: RefCell<HashMap<String, (Release, u64)>>,
+    release_flights: Flights<Release>,
 }
 
 impl TokenCache {
@@ -47,6 +55,45 @@ impl TokenCache {
 
     fn remove(&self, key: &str) {
         self.entries.borrow_mut().remove(key);
+    }
+
+    /// What a resolved release is remembered under: connection, credentials, folder,
+    /// process and version (each credential may see other releases).
+    pub(super) fn release_key(&self, s: &JobSettings) -> String {
+        let c = &s.connection;
+        let who = c
+            .auth
+            .cache_key(&c.orchestrator_url)
+            .unwrap_or_else(|| "token".into());
+        format!(
+            "{}\u{0}{who}\u{0}{:?}\u{0}{}\u{0}{}",
+            c.orchestrator_url,
+            s.folder,
+            s.process,
+            s.process_version.as_deref().unwrap_or("newest")
+        )
+    }
+
+    pub(super) fn release(&self, key: &str, now_ms: u64) -> Option<Release> {
+        self.releases
+            .borrow()
+            .get(key)
+            .filter(|(_, until)| *until > now_ms)
+            .map(|(r, _)| r.clone())
+    }
+
+    pub(super) fn put_release(&self, key: String, release: Release, now_ms: u64, until_ms: u64) {
+        let mut releases = self.releases.borrow_mut();
+        releases.retain(|_, (_, until)| *until > now_ms);
+        releases.insert(key, (release, until_ms));
+    }
+
+    pub(super) fn forget_release(&self, key: &str) {
+        self.releases.borrow_mut().remove(key);
+    }
+
+    pub(super) fn release_flights(&self) -> &Flights<Release> {
+        &self.release_flights
     }
 }
 
@@ -99,6 +146,27 @@ impl<'c, 'a, T: Transport> Session<'c, 'a, T> {
             tenant: self.connection.tenant.as_deref(),
             folder: self.folder,
         }
+    }
+
+    /// After a 401 on a request that is not repeated on its own (StartJobs): when the
+    /// token came from the cache, drops it and gets a new one. False when there is
+    /// nothing better to try.
+    pub(super) async fn refresh(&mut self) -> Result<bool> {
+        if !self.from_cache {
+            return Ok(false);
+        }
+        if let Some(key) = self
+            .connection
+            .auth
+            .cache_key(&self.connection.orchestrator_url)
+        {
+            self.cache.remove(&key);
+        }
+        let (token, _) = access_token(self.call, self.cache, self.connection).await?;
+        self.redactor.add(token.expose());
+        self.token = token;
+        self.from_cache = false;
+        Ok(true)
     }
 
     /// Sends a request that is safe to repeat, with the retry rules of
@@ -238,19 +306,24 @@ pub(super) async fn access_token<T: Transport>(
     if let Some(hit) = key.as_deref().and_then(|k| cache.get(k, now)) {
         return Ok((hit, true));
     }
-    let response = match call.send_retrying(&request, "get an access token").await {
-        Err(e) if e.code == ErrorCode::Network => {
-            return Err(Error::new(
-                ErrorCode::Network,
-                format!("{}; check tokenUrl / orchestratorUrl", e.detail),
-            ))
-        }
-        other => other?,
+    let fetch = || async {
+        let response = match call.send_retrying(&request, "get an access token").await {
+            Err(e) if e.code == ErrorCode::Network => {
+                return Err(Error::new(
+                    ErrorCode::Network,
+                    format!("{}; check tokenUrl / orchestratorUrl", e.detail),
+                ))
+            }
+            other => other?,
+        };
+        let token = auth.parse_token_response(&response)?;
+        Ok((token.token, token.expires_in))
     };
-    let token = auth.parse_token_response(&response)?;
-    if let Some(k) = key {
-        let until = now + (token.expires_in * 1000).saturating_sub(TOKEN_MARGIN_MS);
-        cache.put(k, token.token.clone(), now, until);
-    }
-    Ok((token.token, false))
+    let Some(k) = key else {
+        return Ok((fetch().await?.0, false));
+    };
+    let (token, expires_in) = cache.flights.run(&k, fetch).await?;
+    let until = now + (expires_in * 1000).saturating_sub(TOKEN_MARGIN_MS);
+    cache.put(k, token.clone(), now, until);
+    Ok((token, false))
 }

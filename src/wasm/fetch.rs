@@ -14,7 +14,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::host::{js_message, Logger};
-use crate::http::{Method, Request, Response, Transport, TransportError};
+use crate::http::{LocalTokenRequest, Method, Request, Response, Transport, TransportError};
+use crate::secret::Secret;
 
 #[wasm_bindgen]
 extern "C" {
@@ -128,6 +129,44 @@ impl Transport for FetchTransport {
             l.debug_line(message);
         }
     }
+
+    async fn local_callback_token(
+        &self,
+        request: &LocalTokenRequest<'_>,
+    ) -> Option<Result<Secret, String>> {
+        let issuer = local_issuer()?;
+        let input = js_sys::Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = Reflect::set(&input, &k.into(), &v);
+        };
+        set("botId", request.bot_id.into());
+        set("channel", request.channel.into());
+        set("target", request.target.into());
+        if let Some(t) = request.thread_id {
+            set("threadId", t.into());
+        }
+        set("expiresIn", format!("{}s", request.seconds).into());
+        let pending = match issuer.call1(&JsValue::NULL, &input) {
+            Ok(v) => Promise::resolve(&v),
+            Err(e) => return Some(Err(js_message(&e))),
+        };
+        Some(match JsFuture::from(pending).await {
+            Ok(v) => v
+                .as_string()
+                .filter(|t| !t.is_empty())
+                .map(Secret::new)
+                .ok_or_else(|| "the issuer gave no token".to_string()),
+            Err(e) => Err(js_message(&e)),
+        })
+    }
+}
+
+/// The callback-token issuer the `uipath` module registers in this process, under
+/// `Symbol.for('botpress-uipath/callback-tokens')` of the global object, if any.
+fn local_issuer() -> Option<js_sys::Function> {
+    let key = js_sys::Symbol::for_("botpress-uipath/callback-tokens");
+    let registered = Reflect::get(&js_sys::global(), &key).ok()?;
+    registered.dyn_into::<js_sys::Function>().ok()
 }
 
 /// `new AbortController()` where the host has one (Node 15+).

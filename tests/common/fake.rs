@@ -68,9 +68,29 @@ impl Fake {
     }
 }
 
+/// Pending once, then ready: a request in flight lets other futures of the call run, as
+/// a real one does (so overlapped requests are sent before either is answered).
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
 impl Transport for Fake {
     async fn send(&self, request: &Request, _timeout_ms: u64) -> Result<Response, TransportError> {
         self.sent.borrow_mut().push(request.clone());
+        YieldOnce(false).await;
         self.sent_at.borrow_mut().push(self.clock.get());
         let n = self.count(request.url.split('?').next().unwrap_or_default());
         for (m, frag, h) in &self.routes {

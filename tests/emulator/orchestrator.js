@@ -262,7 +262,8 @@ function startOrchestrator (options) {
       resolve(emu)
     })
     const sockets = new Set()
-    server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
+    emu.connections = 0
+    server.on('connection', (s) => { emu.connections++; sockets.add(s); s.on('close', () => sockets.delete(s)) })
     function destroyAll () { sockets.forEach((s) => s.destroy()) }
   })
 }

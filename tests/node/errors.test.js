@@ -117,7 +117,7 @@ test('ORCHESTRATOR_ERROR keeps status, errorCode and traceId', async () => {
 
 test('RATE_LIMITED when Retry-After is longer than the deadline', async () => {
   w.orchestrator.fail('/odata/Releases', { status: 429, headers: { 'Retry-After': '60' }, body: { message: 'Too Many Requests', errorCode: 0 } }, 3)
-  const err = await failing(w.args({ timeoutMs: 3000 }))
+  const err = await failing(w.args({ timeoutMs: 3000, releaseCacheTtl: false }))
   assert.strictEqual(err.code, 'RATE_LIMITED')
   assert.strictEqual(err.status, 429)
   w.orchestrator.faults.length = 0
@@ -125,14 +125,14 @@ test('RATE_LIMITED when Retry-After is longer than the deadline', async () => {
 
 test('a 429 with a short Retry-After is waited out', async () => {
   w.orchestrator.fail('/odata/Releases', { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'Too Many Requests' } }, 1)
-  const started = await uipath.startUiPathJob(w.bp, w.event(), w.args())
+  const started = await uipath.startUiPathJob(w.bp, w.event(), w.args({ releaseCacheTtl: false }))
   assert.strictEqual(started.jobs.length, 1)
 })
 
 test('TIMEOUT when Orchestrator does not answer within timeoutMs', async () => {
   w.orchestrator.fail('/odata/Releases', { status: 200, delayMs: 2500, body: { value: [] } })
   const t0 = Date.now()
-  const err = await failing(w.args({ timeoutMs: 1000 }))
+  const err = await failing(w.args({ timeoutMs: 1000, releaseCacheTtl: false }))
   assert.strictEqual(err.code, 'TIMEOUT')
   assert.ok(/timeoutMs \(1000 ms\)/.test(err.message), err.message)
   assert.ok(Date.now() - t0 < 2400, 'gave up at the deadline')

@@ -167,9 +167,17 @@ function startBotpress (options) {
 
   return new Promise((resolve) => {
     const server = http.createServer(app)
+    host.connections = 0
+    const sockets = new Set()
+    server.on('connection', (socket) => {
+      host.connections++
+      sockets.add(socket)
+      socket.on('close', () => sockets.delete(socket))
+    })
     server.listen(0, '127.0.0.1', () => {
       host.url = 'http://127.0.0.1:' + server.address().port
-      host.close = () => new Promise((done) => server.close(() => done()))
+      // Kept-alive client connections would hold close() for seconds: end them.
+      host.close = () => new Promise((done) => { server.close(() => done()); sockets.forEach((socket) => socket.destroy()) })
       resolve(host)
     })
   })

@@ -61,6 +61,7 @@ async function startWorld (options) {
       assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\./.test(shown), 'a JWT leaked: ' + shown)
     },
     async close () {
+      if (moduleInfo) await moduleInfo.unmount()
       await orchestrator.close()
       await botpress.close()
     }

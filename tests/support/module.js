@@ -26,6 +26,7 @@ function installModule (host) {
   entry.onServerReady(host.bp)
   return {
     name: entry.definition.name + ' module from ' + path.relative(process.cwd(), root),
+    unmount: () => entry.onModuleUnmount(host.bp),
     runAction: (name, scope) => runTrusted(readAction(name), Object.assign({ require: actionRequire(root) }, scope))
   }
 }

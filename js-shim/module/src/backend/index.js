@@ -214,12 +214,46 @@ function registerRoutes (bp) {
   }))
 }
 
+// The package, running in this same server (an action), asks for callback tokens here
+// instead of over HTTP: one round trip less per job start. The issuer applies the token
+// route's rules for the server's own identity (what getAxiosConfigForBot's token
+// already grants any action); the signing secret stays inside this file and the core.
+const ISSUER = Symbol.for('botpress-uipath/callback-tokens')
+let issuer = null
+
+function registerIssuer (bp) {
+  issuer = async (request) => {
+    const botId = String(request.botId || '')
+    const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', botId))
+    const answer = core.issueCallbackToken({
+      config: config,
+      secret: secretOf(await globalConfig(bp)),
+      botId: botId,
+      query: { expiresIn: request.expiresIn, channel: request.channel, target: request.target, threadId: request.threadId },
+      now: Date.now(),
+      jti: crypto.randomBytes(12).toString('hex'),
+      requestId: requestId(),
+      source: 'in-process',
+      caller: { email: 'server::modules', strategy: 'default', isSuperAdmin: false, workspace: '' }
+    })
+    if (answer.status !== 200) throw new Error(answer.body.message)
+    return answer.body.token
+  }
+  globalThis[ISSUER] = issuer
+}
+
 const entryPoint = {
   onServerStarted: async () => {},
-  onServerReady: async (bp) => registerRoutes(bp),
+  onServerReady: async (bp) => {
+    registerRoutes(bp)
+    registerIssuer(bp)
+  },
   onBotMount: async () => {},
   onBotUnmount: async () => {},
-  onModuleUnmount: async () => {},
+  onModuleUnmount: async () => {
+    if (globalThis[ISSUER] === issuer) delete globalThis[ISSUER]
+    issuer = null
+  },
   definition: {
     name: 'uipath',
     fullName: 'UiPath',
