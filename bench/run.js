@@ -1,59 +1,93 @@
 'use strict'
-// Prints figures, never fails on them: .wasm size raw and gzipped, time to require the
-// package in a fresh process, time per startUiPathJob against the local emulator (cold
-// and with a cached access token), and the HTTP requests one start makes.
-// Usage: node bench/run.js [runs]   (scripts: bench/run.sh for Node 12.18.1 and 20)
+// Prints figures, never fails on them (bench/run.sh runs it on Node 12.18.1 and 20):
+// - the .wasm size, raw and gzipped, and `require` time in fresh processes;
+// - per job start, against an emulator whose every answer waits L ms (a network round
+//   trip's stand-in): requests to Orchestrator and to Botpress, new TCP connections, and
+//   the wall time in units of L (sequential round trips) — cold, warm, and warm inside
+//   the Botpress server that hosts the uipath module (token issued in process);
+// - CPU per warm start (L = 0) beside a plain node:http client sending the same StartJobs;
+// - 200 concurrent conversations: errors, p50 and p99, token requests.
+// Usage: node bench/run.js [L=50]
 
 const fs = require('fs')
+const http = require('http')
 const path = require('path')
 const zlib = require('zlib')
 const { execFileSync } = require('child_process')
 const { startWorld } = require('../tests/support/fixture')
 
-const RUNS = Number(process.argv[2] || 200)
+const L = Number(process.argv[2] || 50)
 const root = path.join(__dirname, '..')
-
-function ms (ns) { return Number(ns) / 1e6 }
-function median (xs) { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-function p95 (xs) { const s = xs.slice().sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] }
-function fmt (x) { return x.toFixed(2) + ' ms' }
+const ms = (ns) => Number(ns) / 1e6
+const pct = (xs, p) => { const s = xs.slice().sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] }
 
 async function main () {
-  console.log('Node ' + process.version)
+  console.log('Node ' + process.version + ', L = ' + L + ' ms')
   const wasm = fs.readFileSync(path.join(root, 'pkg/botpress_uipath_bg.wasm'))
-  console.log('wasm size: ' + (wasm.length / 1024).toFixed(1) + ' KiB raw, ' + (zlib.gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1) + ' KiB gzipped')
-
+  console.log('wasm: ' + (wasm.length / 1024).toFixed(1) + ' KiB raw, ' + (zlib.gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1) + ' KiB gzipped')
   const requireTimes = []
-  for (let i = 0; i < 15; i++) {
-    const out = execFileSync(process.execPath, ['-e',
-      "const t = process.hrtime.bigint(); require(process.argv[1]); console.log(String(process.hrtime.bigint() - t))",
-      path.join(root, 'js-shim')])
+  for (let i = 0; i < 11; i++) {
+    const out = execFileSync(process.execPath, ['-e', 'const t = process.hrtime.bigint(); require(process.argv[1]); console.log(String(process.hrtime.bigint() - t))', path.join(root, 'js-shim')])
     requireTimes.push(ms(BigInt(String(out).trim())))
   }
-  console.log('require(botpress-uipath), fresh process: median ' + fmt(median(requireTimes)) + ', p95 ' + fmt(p95(requireTimes)) + ' (15 runs)')
-
+  console.log('require, fresh process: median ' + pct(requireTimes, 0.5).toFixed(1) + ' ms (11 runs)')
   const uipath = require('../js-shim')
+
+  console.log('\nper job start          Orchestrator  Botpress  new connections  wall / L')
+  const scopes = { 'HTTP token route': 'OR.Jobs OR.Folders.Read OR.Execution.Read', 'in-process token': 'OR.Folders.Read OR.Jobs OR.Execution.Read' }
+  for (const [label, module] of [['HTTP token route', 'original'], ['in-process token', 'ours']]) {
+    const w = await startWorld({ module: module, orchestrator: { answerDelayMs: L }, botpress: { answerDelayMs: L } })
+    // Credentials of their own: the token cache of this process is cold for them.
+    const args = w.args({ auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret', scope: scopes[label] } })
+    // Warm the code (and this world's connections) with other credentials first, so
+    // "cold" means no token or release remembered, not a first call in the process.
+    await uipath.startUiPathJob(w.bp, w.event(), w.args({ processKey: "O'Brien.Report" }))
+    for (const phase of ['cold', 'warm']) {
+      const before = [w.orchestrator.requests.length, w.botpress.requests.length, w.orchestrator.connections + w.botpress.connections]
+      const t = process.hrtime.bigint()
+      await uipath.startUiPathJob(w.bp, w.event(), args)
+      const wall = ms(process.hrtime.bigint() - t)
+      const row = [w.orchestrator.requests.length - before[0], w.botpress.requests.length - before[1], w.orchestrator.connections + w.botpress.connections - before[2]]
+      console.log('  ' + (phase + ', ' + label).padEnd(26) + String(row[0]).padStart(6) + String(row[1]).padStart(10) + String(row[2]).padStart(14) + (wall / L).toFixed(2).padStart(14))
+    }
+    await w.close()
+  }
+
   const w = await startWorld()
   try {
     const args = w.args()
-    const one = async () => {
-      const before = w.orchestrator.requests.length + w.botpress.requests.length
-      const t = process.hrtime.bigint()
-      await uipath.startUiPathJob(w.bp, w.event(), args)
-      return { time: ms(process.hrtime.bigint() - t), requests: w.orchestrator.requests.length + w.botpress.requests.length - before }
-    }
-    const cold = await one()
-    console.log('first startUiPathJob: ' + fmt(cold.time) + ', ' + cold.requests + ' HTTP requests (token, releases, callback token, StartJobs)')
+    await uipath.startUiPathJob(w.bp, w.event(), args)
+    const N = 200
+    let cpu = process.cpuUsage()
+    for (let i = 0; i < N; i++) await uipath.startUiPathJob(w.bp, w.event(), args)
+    const ours = process.cpuUsage(cpu)
+    // The baseline: a plain node:http client, token and release known, StartJobs only.
+    const token = Object.keys(w.orchestrator.tokens)[0]
+    const agent = new http.Agent({ keepAlive: true })
+    const url = new URL(w.orchestrator.cloudUrl + '/odata/Jobs/UiPath.Server.Configuration.OData.StartJobs')
+    const body = JSON.stringify({ startInfo: { ReleaseKey: 'a0000000-0000-4000-8000-000000000012', Strategy: 'ModernJobsCount', JobsCount: 1, InputArguments: '{}' } })
+    const plain = () => new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent: agent, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-UIPATH-FolderPath': 'Shared' } }, (res) => { res.resume(); res.on('end', resolve) })
+      req.on('error', reject)
+      req.end(body)
+    })
+    cpu = process.cpuUsage()
+    for (let i = 0; i < N; i++) await plain()
+    const base = process.cpuUsage(cpu)
+    const per = (u) => (u.user + u.system) / N / 1000
+    console.log('\nCPU per warm start (this process, emulator included): ' + per(ours).toFixed(2) + ' ms; plain node:http StartJobs: ' + per(base).toFixed(2) + ' ms (' + (per(ours) / per(base)).toFixed(1) + 'x; ours also asks Botpress for the callback token)')
+    agent.destroy()
+
+    const tokensBefore = w.orchestrator.requestsTo('connect/token').length
+    const fresh = w.args({ auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret', scope: 'OR.Execution.Read OR.Folders.Read OR.Jobs' } })
     const times = []
-    let requests = 0
-    for (let i = 0; i < RUNS; i++) {
-      const r = await one()
-      times.push(r.time)
-      requests = r.requests
-    }
-    console.log('startUiPathJob, token cached: median ' + fmt(median(times)) + ', p95 ' + fmt(p95(times)) + ' (' + RUNS + ' runs), ' + requests + ' HTTP requests each')
-    const mem = process.memoryUsage()
-    console.log('process memory after the runs: rss ' + (mem.rss / 1048576).toFixed(1) + ' MiB, heap used ' + (mem.heapUsed / 1048576).toFixed(1) + ' MiB')
+    let errors = 0
+    await Promise.all(Array.from({ length: 200 }, async () => {
+      const t = process.hrtime.bigint()
+      try { await uipath.startUiPathJob(w.bp, w.event(), fresh) } catch (e) { errors++ }
+      times.push(ms(process.hrtime.bigint() - t))
+    }))
+    console.log('200 concurrent conversations, cold: ' + errors + ' errors, p50 ' + pct(times, 0.5).toFixed(0) + ' ms, p99 ' + pct(times, 0.99).toFixed(0) + ' ms, ' + (w.orchestrator.requestsTo('connect/token').length - tokensBefore) + ' token request(s)')
   } finally {
     await w.close()
   }

@@ -12,11 +12,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export RUSTUP_TOOLCHAIN="${BUILD_TOOLCHAIN:-nightly}"
-export RUSTFLAGS="-C target-cpu=mvp"
+# -Zlocation-detail=none and optimize_for_size: smaller code (no panic locations, a
+# std tuned for size), about 6% less gzipped; panics abort either way.
+export RUSTFLAGS="-C target-cpu=mvp -Zlocation-detail=none"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm-mvp"
 
 wasm-pack build . --release --target nodejs --out-dir pkg --out-name botpress_uipath --no-pack \
-  -- -Z build-std=std,panic_abort
+  -- -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size
 
 node_modules/.bin/esbuild pkg/botpress_uipath.js --target=node12 --format=cjs --platform=node \
   --outfile=pkg/botpress_uipath.js --allow-overwrite --log-level=warning

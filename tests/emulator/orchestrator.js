@@ -102,10 +102,12 @@ function startOrchestrator (options) {
       }
       try { record.json = JSON.parse(record.body) } catch (e) { record.json = undefined }
       emu.requests.push(record)
-      const send = (status, body, headers) => {
+      const reply = (status, body, headers) => {
         res.writeHead(status, Object.assign({ 'content-type': 'application/json; charset=utf-8' }, headers || {}))
         res.end(body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body))
       }
+      // `answerDelayMs`: every answer waits that long, a network round trip's stand-in.
+      const send = opts.answerDelayMs ? (...a) => setTimeout(() => reply(...a), opts.answerDelayMs) : reply
       const fault = emu.faults.find((f) => f.left > 0 && (record.method + ' ' + record.path).indexOf(f.match) >= 0)
       if (fault) {
         fault.left--

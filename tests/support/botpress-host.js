@@ -32,6 +32,8 @@ function startBotpress (options) {
   const host = { replies: replies, logs: logs, secret: opts.secret, requests: [] }
 
   app.use((req, res, next) => { host.requests.push({ method: req.method, path: req.path }); next() })
+  // `answerDelayMs`: every request waits that long first, a network round trip's stand-in.
+  if (opts.answerDelayMs) app.use((req, res, next) => setTimeout(next, opts.answerDelayMs))
 
   // Botpress's two global body parsers, each skipped for a module whose router asked.
   const disabled = { json: new Set(), urlencoded: new Set() }
