@@ -198,6 +198,7 @@ async fn callback_token<T: Transport>(
             redactor.add(t.expose());
             Ok(Some(t))
         }
+        // With a local issuer the token came from it above; this is the case without one.
         (Some(_), None) => Err(Error::new(
             ErrorCode::BotpressTokenFailed,
             "bp.http.getAxiosConfigForBot is not available to ask Botpress for a callback token; pass botpressToken: false to start the job without one",

@@ -37,9 +37,13 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
     let args = host::to_json(&args, "args")?;
     let module_config = bp.module_config(&conversation.bot_id).await?;
     let settings = JobSettings::parse(&args, &module_config)?;
+    // With the module's issuer in this process, the token is issued here: no server
+    // token (a JWT Botpress signs on every getAxiosConfigForBot) is needed.
     let botpress = match settings.botpress_token_seconds {
-        Some(_) => bp.botpress_endpoint(&conversation.bot_id).await?,
-        None => None,
+        Some(_) if !super::fetch::has_local_issuer() => {
+            bp.botpress_endpoint(&conversation.bot_id).await?
+        }
+        _ => None,
     };
     let logger = bp.bot_logger(&conversation.bot_id);
     let transport = FetchTransport {

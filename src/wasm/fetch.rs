@@ -161,6 +161,11 @@ impl Transport for FetchTransport {
     }
 }
 
+/// Whether the `uipath` module of this process registered its callback-token issuer.
+pub fn has_local_issuer() -> bool {
+    local_issuer().is_some()
+}
+
 /// The callback-token issuer the `uipath` module registers in this process, under
 /// `Symbol.for('botpress-uipath/callback-tokens')` of the global object, if any.
 fn local_issuer() -> Option<js_sys::Function> {
