@@ -2,7 +2,7 @@
 
 use super::call::{Call, Redactor};
 use super::token::{Session, TokenCache};
-use crate::config::{JobQuery, JobRef};
+use crate::config::{JobCall, JobQuery, JobRef};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
 use crate::orchestrator::{self, is_final, JobDetails};
@@ -25,77 +25,19 @@ pub async fn get_job<T: Transport>(
     cache: &TokenCache,
     query: &JobQuery,
 ) -> Result<JobOutcome> {
-    let call = Call::new(transport, query.timeout_ms);
-    let redactor = Redactor::default();
-    let result = async {
-        let mut session = Session::open(
-            &call,
-            cache,
-            &query.connection,
-            query.folder.as_ref(),
-            &redactor,
-        )
-        .await?;
-        let mut warnings = Vec::new();
-        let job = read(&mut session, &query.job, &mut warnings).await?;
-        Ok(JobOutcome { job, warnings })
-    }
-    .await;
-    redactor.apply(result)
+    job_call(transport, cache, query, JobCall::Get).await
 }
 
 /// `waitForUiPathJob`: reads until the job is `Successful`, `Faulted` or `Stopped`, first
-/// after a second, then half as long again each time up to `pollMs`. A 429 waits its
-/// `Retry-After` (inside one read). Past `timeoutMs` it fails with `TIMEOUT` and the last
-/// state seen as `error.job`.
+/// at once, then after a second, then half as long again each time up to `pollMs`. A 429
+/// waits its `Retry-After` (inside one read). Past `timeoutMs` it fails with `TIMEOUT`
+/// and the last state seen as `error.job`.
 pub async fn wait_for_job<T: Transport>(
     transport: &T,
     cache: &TokenCache,
     query: &JobQuery,
 ) -> Result<JobOutcome> {
-    let call = Call::new(transport, query.timeout_ms);
-    let redactor = Redactor::default();
-    let result = async {
-        let mut session = Session::open(
-            &call,
-            cache,
-            &query.connection,
-            query.folder.as_ref(),
-            &redactor,
-        )
-        .await?;
-        let mut warnings = Vec::new();
-        let mut pause = FIRST_POLL_MS.min(query.poll_ms);
-        loop {
-            let job = match read(&mut session, &query.job, &mut warnings).await {
-                Ok(job) => job,
-                Err(e) => return Err(e),
-            };
-            if is_final(&job.state) {
-                return Ok(JobOutcome { job, warnings });
-            }
-            // Keep a second for the read after the pause; otherwise give up now.
-            if pause + 1000 > call.remaining() {
-                let mut e = Error::new(
-                    ErrorCode::Timeout,
-                    format!(
-                        "job {} is still {} after timeoutMs ({} ms); error.job has its last state",
-                        job.id, job.state, query.timeout_ms
-                    ),
-                );
-                e.job = Some(Box::new(job));
-                return Err(e);
-            }
-            call.log(&format!(
-                "job {} is {}; next read in {pause} ms",
-                job.id, job.state
-            ));
-            transport.sleep(pause).await;
-            pause = (pause + pause / 2).min(query.poll_ms);
-        }
-    }
-    .await;
-    redactor.apply(result)
+    job_call(transport, cache, query, JobCall::Wait).await
 }
 
 /// `stopUiPathJob`: StopJobs with the query's strategy (a key is read first, for its id),
@@ -105,47 +47,98 @@ pub async fn stop_job<T: Transport>(
     cache: &TokenCache,
     query: &JobQuery,
 ) -> Result<JobOutcome> {
+    job_call(transport, cache, query, JobCall::Stop).await
+}
+
+/// What the three calls share: the deadline, the session, the warnings, and no secret
+/// in an error.
+async fn job_call<T: Transport>(
+    transport: &T,
+    cache: &TokenCache,
+    query: &JobQuery,
+    kind: JobCall,
+) -> Result<JobOutcome> {
     let call = Call::new(transport, query.timeout_ms);
     let redactor = Redactor::default();
     let result = async {
-        let mut session = Session::open(
-            &call,
-            cache,
-            &query.connection,
-            query.folder.as_ref(),
-            &redactor,
-        )
-        .await?;
+        let folder = query.folder.as_ref();
+        let mut session = Session::open(&call, cache, &query.connection, folder, &redactor).await?;
         let mut warnings = Vec::new();
-        let id = match &query.job {
-            JobRef::Id(id) => *id,
-            key @ JobRef::Key(_) => read(&mut session, key, &mut warnings).await?.id,
+        let job = match kind {
+            JobCall::Get => read(&mut session, &query.job, &mut warnings).await?,
+            JobCall::Wait => wait(&call, &mut session, query, &mut warnings).await?,
+            JobCall::Stop => stop(&call, &mut session, query, &mut warnings).await?,
         };
-        let job = JobRef::Id(id);
-        // Stopping twice is harmless, so StopJobs is retried like a read.
-        let response = session
-            .send(
-                |s| s.stop_jobs_request(&[id], query.stop_strategy),
-                "stop the job",
-            )
-            .await?;
-        if !response.is_success() {
-            return Err(orchestrator::job_error(
-                &response,
-                &job,
-                "stop the job",
-                query.folder.as_ref(),
-            ));
-        }
-        call.log(&format!(
-            "job {id}: {} requested",
-            query.stop_strategy.as_str()
-        ));
-        let job = read(&mut session, &job, &mut warnings).await?;
         Ok(JobOutcome { job, warnings })
     }
     .await;
     redactor.apply(result)
+}
+
+async fn wait<T: Transport>(
+    call: &Call<'_, T>,
+    session: &mut Session<'_, '_, T>,
+    query: &JobQuery,
+    warnings: &mut Vec<String>,
+) -> Result<JobDetails> {
+    let mut pause = FIRST_POLL_MS.min(query.poll_ms);
+    loop {
+        let job = read(session, &query.job, warnings).await?;
+        if is_final(&job.state) {
+            return Ok(job);
+        }
+        // Keep a second for the read after the pause; otherwise give up now.
+        if pause + 1000 > call.remaining() {
+            let mut e = Error::new(
+                ErrorCode::Timeout,
+                format!(
+                    "job {} is still {} after timeoutMs ({} ms); error.job has its last state",
+                    job.id, job.state, query.timeout_ms
+                ),
+            );
+            e.job = Some(Box::new(job));
+            return Err(e);
+        }
+        call.log(&format!(
+            "job {} is {}; next read in {pause} ms",
+            job.id, job.state
+        ));
+        call.transport.sleep(pause).await;
+        pause = (pause + pause / 2).min(query.poll_ms);
+    }
+}
+
+async fn stop<T: Transport>(
+    call: &Call<'_, T>,
+    session: &mut Session<'_, '_, T>,
+    query: &JobQuery,
+    warnings: &mut Vec<String>,
+) -> Result<JobDetails> {
+    let id = match &query.job {
+        JobRef::Id(id) => *id,
+        key @ JobRef::Key(_) => read(session, key, warnings).await?.id,
+    };
+    let job = JobRef::Id(id);
+    // Stopping twice is harmless, so StopJobs is retried like a read.
+    let response = session
+        .send(
+            |s| s.stop_jobs_request(&[id], query.stop_strategy),
+            "stop the job",
+        )
+        .await?;
+    if !response.is_success() {
+        return Err(orchestrator::job_error(
+            &response,
+            &job,
+            "stop the job",
+            query.folder.as_ref(),
+        ));
+    }
+    call.log(&format!(
+        "job {id}: {} requested",
+        query.stop_strategy.as_str()
+    ));
+    read(session, &job, warnings).await
 }
 
 async fn read<T: Transport>(

@@ -178,20 +178,9 @@ impl<'c, 'a, T: Transport> Session<'c, 'a, T> {
         what: &str,
     ) -> Result<Response> {
         let response = self.call.send_retrying(&build(&self.scope()), what).await?;
-        if response.status != 401 || !self.from_cache {
+        if response.status != 401 || !self.refresh().await? {
             return Ok(response);
         }
-        if let Some(key) = self
-            .connection
-            .auth
-            .cache_key(&self.connection.orchestrator_url)
-        {
-            self.cache.remove(&key);
-        }
-        let (token, _) = access_token(self.call, self.cache, self.connection).await?;
-        self.redactor.add(token.expose());
-        self.token = token;
-        self.from_cache = false;
         self.call.send_retrying(&build(&self.scope()), what).await
     }
 }

@@ -129,22 +129,10 @@ async function importBot (server, botId, files) {
   if (r.status !== 200) throw new Error('bot import failed (' + r.status + '): ' + r.text)
 }
 
-/** A POST of a Buffer body (an archive, a multipart form). */
+/** A POST of a Buffer body (an archive, a multipart form) to an absolute URL. */
 function rawPost (url, headers, buffer) {
-  return new Promise((resolve, reject) => {
-    const req = require('http').request(url, { method: 'POST', agent: false, headers: Object.assign({ 'Content-Length': buffer.length }, headers) }, (res) => {
-      const chunks = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString()
-        let json
-        try { json = JSON.parse(text) } catch (e) { json = undefined }
-        resolve({ status: res.statusCode, text: text, json: json })
-      })
-    })
-    req.on('error', reject)
-    req.end(buffer)
-  })
+  const u = new URL(url)
+  return request(u.origin, 'POST', u.pathname + u.search, headers, buffer)
 }
 
 /** A multipart/form-data body with one file field, as the admin UI uploads a module. */

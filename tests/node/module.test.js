@@ -4,14 +4,13 @@
 
 const assert = require('assert')
 const fs = require('fs')
-const http = require('http')
 const path = require('path')
 const jwt = require('jsonwebtoken')
 const { test, before, after } = require('../support/harness')
 const { startWorld } = require('../support/fixture')
 const { robot } = require('../emulator/robot')
 const { readAction, MODULE_ROOT } = require('../support/module')
-const { callbackKey } = require('../support/http')
+const { callbackKey, request: httpRequest } = require('../support/http')
 const uipath = require('../../js-shim')
 
 let w
@@ -22,26 +21,7 @@ before(async () => {
 })
 after(async () => { await w.close() })
 
-function request (method, urlPath, headers, body) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
-    const h = Object.assign({}, headers)
-    if (data) { h['Content-Type'] = h['Content-Type'] || 'application/json'; h['Content-Length'] = data.length }
-    const req = http.request(w.botpress.url + urlPath, { method: method, headers: h }, (res) => {
-      const chunks = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString()
-        let json
-        try { json = JSON.parse(text) } catch (e) { json = undefined }
-        resolve({ status: res.statusCode, json: json, text: text })
-      })
-    })
-    req.on('error', reject)
-    if (data) req.write(data)
-    req.end()
-  })
-}
+const request = (method, urlPath, headers, body) => httpRequest(w.botpress.url, method, urlPath, headers, body)
 
 async function issue (botId, query) {
   const q = new URLSearchParams(query || {}).toString()

@@ -7,12 +7,13 @@ const http = require('http')
 const net = require('net')
 
 /**
- * One request; answers `{ status, json, text, headers }`. A string body is sent as is.
- * `from` is a loopback source address (127.0.0.x), to stand for another client.
+ * One request; answers `{ status, json, text, headers }`. A string or Buffer body is sent
+ * as is, anything else as JSON. `from` is a loopback source address (127.0.0.x), to stand
+ * for another client.
  */
 function request (base, method, urlPath, headers, body, from) {
   return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
+    const data = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body))
     const h = Object.assign({}, headers)
     if (data) { h['Content-Type'] = h['Content-Type'] || 'application/json'; h['Content-Length'] = data.length }
     const req = http.request(base + urlPath, { method: method, headers: h, localAddress: from, agent: false }, (res) => {
