@@ -7,6 +7,7 @@ const path = require('path')
 const { test, before, after } = require('../support/harness')
 const { startWorld } = require('../support/fixture')
 const { runTrusted } = require('../support/module')
+const uipath = require('../../js-shim')
 
 let w
 before(async () => { w = await startWorld({ connection: true }) })
@@ -25,4 +26,16 @@ test('the README action example starts a job', async () => {
   assert.strictEqual(temp.job.jobs.length, 1)
   const input = JSON.parse(w.orchestrator.jobs.find((j) => j.Id === temp.job.jobs[0].id).InputArguments)
   assert.strictEqual(input.invoice, 'INV-7')
+})
+
+test('the README example of the jobs calls waits for the job the action started', async () => {
+  const temp = {}
+  await runTrusted(readmeBlock('## Using it from a Botpress action'), { bp: w.bp, event: w.event(), temp: temp, args: { invoice: 'INV-8' } })
+  // The README's lines, in an action body after the start above; the job is stopped
+  // meanwhile (no robot plays in this world), so the wait ends.
+  await uipath.stopUiPathJob(w.bp, w.event(), { jobId: temp.job.jobs[0].id })
+  const body = "const uipath = require('botpress-uipath')\nconst run = async () => {\n" + readmeBlock('### Jobs after the start') + '\n temp.ended = job\n}\nreturn run()'
+  await runTrusted(body, { bp: w.bp, event: w.event(), temp: temp })
+  assert.strictEqual(temp.ended.id, temp.job.jobs[0].id)
+  assert.strictEqual(temp.ended.state, 'Stopped')
 })
