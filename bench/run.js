@@ -78,6 +78,18 @@ async function main () {
     console.log('\nCPU per warm start, token issued in process (this process, emulator included): ' + per(ours).toFixed(2) + ' ms; plain node:http StartJobs: ' + per(base).toFixed(2) + ' ms (' + (per(ours) / per(base)).toFixed(1) + 'x)')
     agent.destroy()
 
+    // UiPath's npm client (uipath-orchestrator 1.1.3, on-premises login): the same StartJobs.
+    const Orchestrator = require('uipath-orchestrator')
+    const client = new Orchestrator({ tenancyName: 'Default', usernameOrEmailAddress: 'admin', password: 'emu-password', hostname: '127.0.0.1', isSecure: false, port: Number(new URL(w.orchestrator.origin).port) })
+    client.switchOrganizationUnitId(1)
+    const start = () => new Promise((resolve, reject) => client.v2.odata.postStartJobs(JSON.parse(body), (err) => (err ? reject(err) : resolve())))
+    await start()
+    const connections = w.orchestrator.connections
+    cpu = process.cpuUsage()
+    for (let i = 0; i < N; i++) await start()
+    const npm = process.cpuUsage(cpu)
+    console.log('uipath-orchestrator 1.1.3, the same StartJobs: ' + per(npm).toFixed(2) + ' ms CPU, ' + ((w.orchestrator.connections - connections) / N).toFixed(2) + ' new connections per start')
+
     const tokensBefore = w.orchestrator.requestsTo('connect/token').length
     const fresh = w.args({ auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret', scope: 'OR.Execution.Read OR.Folders.Read OR.Jobs' } })
     const times = []

@@ -176,8 +176,10 @@ async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue>
     Ok(JsValue::from_str(token.expose()))
 }
 
-/// Sets the `fetch` this package sends requests through (the shim's proxy-aware one);
-/// `undefined` goes back to the global `fetch`. Nothing of the host is patched.
+/// Sets the transport this package sends requests through (the shim's keep-alive,
+/// proxy-aware one): a function of `{ url, method, headers, body?, signal? }` resolving
+/// to `{ status, headers.entries(), text() }`. `undefined` goes back to the global
+/// `fetch`. Nothing of the host is patched.
 #[wasm_bindgen(js_name = setFetch)]
 pub fn set_fetch(fetch: Option<js_sys::Function>) {
     super::fetch::set_custom_fetch(fetch);

@@ -1,6 +1,7 @@
 //! [`Transport`] over the host's `fetch`, built with gloo-net.
 //!
-//! On Node below 18 the JS shim installs a `fetch` before this code runs. The deadline
+//! The shim hands in its own transport (`setFetch`), which takes the request as plain
+//! data; without one (the wasm tests), the global `fetch` gets a `Request`. The deadline
 //! is a timer raced against the request; where the host has `AbortController`, the
 //! request is also aborted so no socket lingers.
 
@@ -39,15 +40,6 @@ pub fn set_custom_fetch(fetch: Option<js_sys::Function>) {
     CUSTOM_FETCH.with(|f| *f.borrow_mut() = fetch);
 }
 
-fn call_fetch(request: &web_sys::Request) -> Result<Promise, JsValue> {
-    match CUSTOM_FETCH.with(|f| f.borrow().clone()) {
-        Some(custom) => custom
-            .call1(&JsValue::NULL, request)
-            .map(|v| Promise::resolve(&v)),
-        None => global_fetch(request),
-    }
-}
-
 /// The wasm transport: `fetch`, `Date.now`, `setTimeout`, and the bot's logger.
 pub struct FetchTransport {
     /// Where debug lines go, when the host has a logger.
@@ -56,24 +48,36 @@ pub struct FetchTransport {
 
 impl Transport for FetchTransport {
     async fn send(&self, request: &Request, timeout_ms: u64) -> Result<Response, TransportError> {
-        let method = match request.method {
-            Method::Get => gloo_net::http::Method::GET,
-            Method::Post => gloo_net::http::Method::POST,
-        };
         let controller = abort_controller();
-        let mut builder = RequestBuilder::new(&request.url)
-            .method(method)
-            .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref());
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value.expose());
+        let signal = controller.as_ref().map(|c| c.signal());
+        let pending = match CUSTOM_FETCH.with(|f| f.borrow().clone()) {
+            // The shim's transport takes a plain object: no `Request` to build and read back.
+            Some(custom) => custom
+                .call1(&JsValue::NULL, &plain_request(request, signal.as_ref()))
+                .map(|v| Promise::resolve(&v)),
+            None => {
+                let method = match request.method {
+                    Method::Get => gloo_net::http::Method::GET,
+                    Method::Post => gloo_net::http::Method::POST,
+                };
+                let mut builder = RequestBuilder::new(&request.url)
+                    .method(method)
+                    .abort_signal(signal.as_ref());
+                for (name, value) in &request.headers {
+                    builder = builder.header(name, value.expose());
+                }
+                let built = match &request.body {
+                    Some(body) => builder.body(body.expose().to_string()),
+                    None => builder.build(),
+                }
+                .map_err(|e| {
+                    TransportError::Network(format!("could not build the request: {e}"))
+                })?;
+                let raw: web_sys::Request = built.into();
+                global_fetch(&raw)
+            }
         }
-        let built = match &request.body {
-            Some(body) => builder.body(body.expose().to_string()),
-            None => builder.build(),
-        }
-        .map_err(|e| TransportError::Network(format!("could not build the request: {e}")))?;
-        let raw: web_sys::Request = built.into();
-        let pending = call_fetch(&raw).map_err(|e| TransportError::Network(js_message(&e)))?;
+        .map_err(|e| TransportError::Network(js_message(&e)))?;
 
         let exchange = Box::pin(async move {
             let answer = JsFuture::from(pending)
@@ -164,6 +168,28 @@ impl Transport for FetchTransport {
 /// Whether the `uipath` module of this process registered its callback-token issuer.
 pub fn has_local_issuer() -> bool {
     local_issuer().is_some()
+}
+
+/// `{ url, method, headers: { name: value }, body?, signal? }` for the shim's transport.
+fn plain_request(request: &Request, signal: Option<&web_sys::AbortSignal>) -> JsValue {
+    let out = js_sys::Object::new();
+    let set = |o: &js_sys::Object, k: &str, v: &JsValue| {
+        let _ = Reflect::set(o, &k.into(), v);
+    };
+    set(&out, "url", &request.url.as_str().into());
+    set(&out, "method", &request.method.as_str().into());
+    let headers = js_sys::Object::new();
+    for (name, value) in &request.headers {
+        set(&headers, name, &value.expose().into());
+    }
+    set(&out, "headers", &headers);
+    if let Some(body) = &request.body {
+        set(&out, "body", &body.expose().into());
+    }
+    if let Some(s) = signal {
+        set(&out, "signal", s);
+    }
+    out.into()
 }
 
 /// The callback-token issuer the `uipath` module registers in this process, under
