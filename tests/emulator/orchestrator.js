@@ -94,6 +94,7 @@ function startOrchestrator (options) {
     req.on('end', () => {
       const url = new URL(req.url, 'http://127.0.0.1')
       const record = {
+        at: Date.now(),
         method: req.method,
         path: decodeURIComponent(url.pathname),
         query: Object.fromEntries ? Object.fromEntries(url.searchParams) : entries(url.searchParams),
