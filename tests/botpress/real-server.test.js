@@ -11,7 +11,7 @@ const jwt = require('jsonwebtoken')
 const server = require('./server')
 const { startOrchestrator } = require('../emulator/orchestrator')
 const { robot } = require('../emulator/robot')
-const { b64url } = require('../support/http')
+const { b64url, slowRequest } = require('../support/http')
 
 const BOT = 'uipath-bot'
 const USER = 'user-42'
@@ -90,7 +90,7 @@ before(async () => {
     databaseUrl: db,
     modulesDir: MODULE_DIR,
     modules: ['uipath'],
-    files: { 'global/config/uipath.json': connection() }
+    files: { 'global/config/uipath.json': Object.assign({ bodyTimeout: '2s' }, connection()) }
   })
   await server.importBot(bp, BOT, botFiles())
 })
@@ -188,6 +188,12 @@ test('refusals are answered, and nothing reaches any user', async () => {
     assert.strictEqual(r.status, status, name + ': ' + r.text)
     assert.strictEqual(r.json && r.json.statusCode, status, name + ': a JSON error')
   }
+  // A slow body, without a token: answered 408 after bodyTimeout (2 s here), not left hanging.
+  const t0 = Date.now()
+  const slow = await slowRequest(bp.url, callbackPath(), { 'Content-Type': 'application/json' }, 200, '{"botId":', 8000)
+  assert.ok(/^HTTP\/1\.1 408/.test(slow), slow)
+  assert.ok(Date.now() - t0 < 6000, 'within bodyTimeout, plus slack')
+
   // A legitimate callback after them: once it is recorded, the refused ones would be too.
   const ok = await bp.call('POST', callbackPath('%5F%5F%5F'), { Authorization: 'bearer ' + token }, body('marker', { message: { type: 'text', text: 'after the refusals' } }))
   assert.strictEqual(ok.status, 200, ok.text)
