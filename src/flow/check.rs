@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::call::{Call, Redactor};
 use super::start::suggest;
+use super::token::request_token;
 use crate::auth::Auth;
 use crate::config::{Folder, JobSettings};
 use crate::error::{Error, ErrorCode, Result};
@@ -154,13 +155,8 @@ async fn run<T: Transport>(
                 }
             },
             Some(request) => {
-                let response = call
-                    .send_retrying(&request, "get an access token")
+                let got = request_token(&call, &connection.auth, &request)
                     .await
-                    .map_err(Failed::at("token"))?;
-                let got = connection
-                    .auth
-                    .parse_token_response(&response)
                     .map_err(Failed::at("token"))?;
                 redactor.add(got.token.expose());
                 let (scope_text, warnings) = scopes(got.scope.as_deref());

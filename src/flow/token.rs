@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::call::{Call, Redactor};
 use super::flight::Flights;
 use super::BotpressEndpoint;
-use crate::auth::Auth;
+use crate::auth::{AccessToken, Auth};
 use crate::config::{Connection, Conversation, Folder, JobSettings};
 use crate::duration;
 use crate::error::{Error, ErrorCode, Result};
@@ -296,16 +296,7 @@ pub(super) async fn access_token<T: Transport>(
         return Ok((hit, true));
     }
     let fetch = || async {
-        let response = match call.send_retrying(&request, "get an access token").await {
-            Err(e) if e.code == ErrorCode::Network => {
-                return Err(Error::new(
-                    ErrorCode::Network,
-                    format!("{}; check tokenUrl / orchestratorUrl", e.detail),
-                ))
-            }
-            other => other?,
-        };
-        let token = auth.parse_token_response(&response)?;
+        let token = request_token(call, auth, &request).await?;
         Ok((token.token, token.expires_in))
     };
     let Some(k) = key else {
@@ -315,4 +306,22 @@ pub(super) async fn access_token<T: Transport>(
     let until = now + (expires_in * 1000).saturating_sub(TOKEN_MARGIN_MS);
     cache.put(k, token.clone(), now, until);
     Ok((token, false))
+}
+
+/// Sends a token request (retried like a read) and reads the answer; no cache.
+pub(super) async fn request_token<T: Transport>(
+    call: &Call<'_, T>,
+    auth: &Auth,
+    request: &Request,
+) -> Result<AccessToken> {
+    let response = match call.send_retrying(request, "get an access token").await {
+        Err(e) if e.code == ErrorCode::Network => {
+            return Err(Error::new(
+                ErrorCode::Network,
+                format!("{}; check tokenUrl / orchestratorUrl", e.detail),
+            ))
+        }
+        other => other?,
+    };
+    auth.parse_token_response(&response)
 }
