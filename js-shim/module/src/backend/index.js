@@ -10,6 +10,8 @@ const path = require('path')
 
 const core = loadCore()
 const ALL_BOTS = '___'
+// Botpress's own identity behind getAxiosConfigForBot (core/security/auth-service.ts).
+const SERVER_USER = 'server::modules'
 // Past this, a route that has not answered answers 503 (body reading has its own, shorter
 // deadline: bodyTimeout).
 const ROUTE_DEADLINE_MS = 30000
@@ -153,6 +155,21 @@ async function workspaceOf (bp, botId, user) {
   }
 }
 
+/** What the core's token rule needs, for the token route and the in-process issuer alike. */
+async function tokenInput (bp, botId, query, caller, id, source) {
+  return {
+    config: Object.assign({}, await bp.config.getModuleConfigForBot('uipath', botId)),
+    secret: secretOf(await globalConfig(bp)),
+    botId: botId,
+    query: query,
+    now: Date.now(),
+    jti: crypto.randomBytes(12).toString('hex'),
+    requestId: id,
+    source: source,
+    caller: caller
+  }
+}
+
 function registerRoutes (bp) {
   // Both global body parsers off for our routes: the routes read bodies themselves.
   const parsersOff = { enableJsonBodyParser: false, enableUrlEncoderBodyParser: false }
@@ -161,18 +178,9 @@ function registerRoutes (bp) {
   auth.get('/token', route(bp, async (req, res, id) => {
     const botId = req.params.botId
     const user = req.tokenUser || {}
-    const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', botId))
-    const input = Object.assign({
-      config: config,
-      secret: secretOf(await globalConfig(bp)),
-      botId: botId,
-      query: req.query,
-      now: Date.now(),
-      jti: crypto.randomBytes(12).toString('hex'),
-      requestId: id,
-      source: sourceOf(req),
-      caller: { email: String(user.email || ''), strategy: String(user.strategy || ''), isSuperAdmin: user.isSuperAdmin === true, workspace: req.workspace ? String(req.workspace) : '' }
-    }, user.email === 'server::modules' ? {} : await workspaceOf(bp, botId, user))
+    const caller = { email: String(user.email || ''), strategy: String(user.strategy || ''), isSuperAdmin: user.isSuperAdmin === true, workspace: req.workspace ? String(req.workspace) : '' }
+    const input = Object.assign(await tokenInput(bp, botId, req.query, caller, id, sourceOf(req)),
+      user.email === SERVER_USER ? {} : await workspaceOf(bp, botId, user))
     send(bp, req, res, core.issueCallbackToken(input))
   }))
 
@@ -223,19 +231,9 @@ let issuer = null
 
 function registerIssuer (bp) {
   issuer = async (request) => {
-    const botId = String(request.botId || '')
-    const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', botId))
-    const answer = core.issueCallbackToken({
-      config: config,
-      secret: secretOf(await globalConfig(bp)),
-      botId: botId,
-      query: { expiresIn: request.expiresIn, channel: request.channel, target: request.target, threadId: request.threadId },
-      now: Date.now(),
-      jti: crypto.randomBytes(12).toString('hex'),
-      requestId: requestId(),
-      source: 'in-process',
-      caller: { email: 'server::modules', strategy: 'default', isSuperAdmin: false, workspace: '' }
-    })
+    const query = { expiresIn: request.expiresIn, channel: request.channel, target: request.target, threadId: request.threadId }
+    const caller = { email: SERVER_USER, strategy: 'default', isSuperAdmin: false, workspace: '' }
+    const answer = core.issueCallbackToken(await tokenInput(bp, String(request.botId || ''), query, caller, requestId(), 'in-process'))
     if (answer.status !== 200) throw new Error(answer.body.message)
     return answer.body.token
   }
