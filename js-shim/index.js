@@ -107,6 +107,11 @@ module.exports = {
   checkCallback: syncCall(core.checkCallback),
   routeSettings: syncCall(core.routeSettings),
   internalReply: syncCall(core.internalReply),
+  // Job ends (the module's webhook, poller and delivery).
+  jobEndSettings: syncCall(core.jobEndSettings),
+  checkWebhook: syncCall(core.checkWebhook),
+  jobEndDelivery: syncCall(core.jobEndDelivery),
+  pollJobs: (input) => call(core.pollJobs, [input]),
   UiPathError,
   ERROR_CODES,
   version: core.version(),

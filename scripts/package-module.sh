@@ -15,7 +15,7 @@ out=dist/uipath
 rm -rf "$out" dist/uipath.tgz
 mkdir -p "$out/dist/backend" "$out/dist/actions" "$out/assets" "$out/node_production_modules"
 cp js-shim/module/package.json "$out/"
-cp js-shim/module/src/backend/index.js js-shim/module/src/backend/studio-actions.js "$out/dist/backend/"
+cp js-shim/module/src/backend/*.js "$out/dist/backend/"
 cp js-shim/module/src/actions/*.js "$out/dist/actions/"
 cp js-shim/module/assets/* "$out/assets/"
 cp pkg/botpress_uipath_bg.wasm "$out/dist/backend/"

@@ -22,6 +22,14 @@ if [ ! -f "$BOTPRESS_HOME/.built" ] && [ -f ../shared/botpress-server/build.sh ]
   bp_build=$!
 fi
 
+# The SQLite driver Botpress v12 uses is a native addon built from source for each Node
+# of the matrix (about a minute each, cached in .tools/sqlite3): in the background too.
+sqlite_log=.tools/sqlite3-build.log
+mkdir -p .tools
+( for v in $NODE_MATRIX; do bash scripts/build-sqlite.sh "$(bash scripts/node-version.sh "$v")" || exit 1; done
+  bash scripts/build-sqlite.sh node ) > "$sqlite_log" 2>&1 &
+sqlite_build=$!
+
 echo "== format and lints (native and wasm32)"
 cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
@@ -38,6 +46,11 @@ bash scripts/build.sh
 bash scripts/package-module.sh
 
 echo "== tier 3: node tests against the built package"
+if ! wait "$sqlite_build"; then
+  echo "building the sqlite3 driver failed; last lines of $sqlite_log:" >&2
+  tail -30 "$sqlite_log" >&2
+  exit 1
+fi
 for v in $NODE_MATRIX; do
   bash scripts/test-node.sh "$(bash scripts/node-version.sh "$v")"
 done

@@ -1,6 +1,6 @@
 //! The calls of the package, written once against [`Transport`]: [`start_job`]
 //! (token → release → callback token → StartJobs), [`botpress_token`], and the jobs
-//! calls [`get_job`], [`wait_for_job`], [`stop_job`].
+//! calls [`get_job`], [`wait_for_job`], [`stop_job`]; the module's batched [`poll_jobs`].
 //!
 //! Retries follow what is safe: reads and token requests are retried on network errors,
 //! 429 (honouring `Retry-After`) and 502/503/504; StartJobs is retried on 429 only, or
@@ -11,11 +11,13 @@ mod call;
 mod check;
 mod flight;
 mod jobs;
+mod poll;
 mod start;
 mod token;
 
 pub use check::{check, CheckInput, CheckReport, Step};
 pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
+pub use poll::{poll_jobs, PollOutcome};
 pub use start::start_job;
 pub use token::{botpress_token, botpress_token_request, TokenCache};
 

@@ -83,6 +83,20 @@ impl Scope<'_> {
         }
     }
 
+    /// Reads several jobs at once: `Jobs?$filter=Id in (…)`, one page of `ids.len()`.
+    pub fn jobs_by_ids_request(&self, ids: &[i64]) -> Request {
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let filter = format!("Id in ({})", list.join(","));
+        let top = ids.len().to_string();
+        self.request(
+            Method::Get,
+            &format!(
+                "Jobs?{}",
+                crate::odata::query(&[("$filter", &filter), ("$top", &top)])
+            ),
+        )
+    }
+
     /// `StopJobs` for these job ids.
     pub fn stop_jobs_request(&self, ids: &[i64], strategy: StopStrategy) -> Request {
         self.request(
@@ -202,6 +216,13 @@ mod tests {
             assert!(r.url.ends_with(&format!(
                 "/odata/Jobs/UiPath.Server.Configuration.OData.GetByKey(identifier={key})"
             )));
+            let r = s.jobs_by_ids_request(&[4, 5]);
+            assert!(
+                r.url
+                    .ends_with("/odata/Jobs?%24filter=Id%20in%20%284%2C5%29&%24top=2"),
+                "{}",
+                r.url
+            );
             let r = s.stop_jobs_request(&[42], StopStrategy::Kill);
             assert_eq!(r.method, Method::Post);
             assert!(r

@@ -18,7 +18,7 @@ use crate::flow::{self, TokenCache};
 
 thread_local! {
     // One cache per loaded package (one per Botpress process); wasm has one thread.
-    static TOKENS: Rc<TokenCache> = Rc::new(TokenCache::default());
+    pub(super) static TOKENS: Rc<TokenCache> = Rc::new(TokenCache::default());
 }
 
 /// `startUiPathJob(bp, event, args) → Promise<JobStart>` (API.md).
@@ -70,7 +70,17 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
             started.reference
         ));
     }
-    to_js(&started)
+    let tracked = super::job_ends::track(
+        &settings,
+        &module_config,
+        &conversation,
+        &started,
+        logger.as_ref(),
+    )
+    .await;
+    let out = to_js(&started)?;
+    let _ = Reflect::set(&out, &"tracked".into(), &tracked.into());
+    Ok(out)
 }
 
 /// `getUiPathJob(bp, event, args) → Promise<Job>` (API.md, "Jobs after the start").

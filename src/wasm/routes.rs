@@ -103,13 +103,13 @@ pub fn internal_reply(input: JsValue) -> Result<JsValue, JsValue> {
     run().map_err(to_js_error)
 }
 
-fn route_input(input: &JsValue) -> Result<(Value, RouteSettings)> {
+pub(super) fn route_input(input: &JsValue) -> Result<(Value, RouteSettings)> {
     let input = host::to_json(input, "input")?;
     let settings = RouteSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
     Ok((input, settings))
 }
 
-fn text_of<'a>(input: &'a Value, name: &str) -> &'a str {
+pub(super) fn text_of<'a>(input: &'a Value, name: &str) -> &'a str {
     input.get(name).and_then(Value::as_str).unwrap_or_default()
 }
 
@@ -151,7 +151,7 @@ fn caller_of(input: &Value) -> Caller {
 }
 
 /// Refusal log lines pass through the per-source limit; others are kept as they are.
-fn limit_log(mut reply: Reply, input: &Value) -> Reply {
+pub(super) fn limit_log(mut reply: Reply, input: &Value) -> Reply {
     if reply.status < 400 || reply.status == 500 {
         return reply;
     }

@@ -11,6 +11,7 @@ const http = require('http')
 const crypto = require('crypto')
 const { applyQuery } = require('./odata-filter')
 const { jobsOf, anyCase } = require('./jobs')
+const { webhooksOf } = require('./webhooks')
 
 const RELEASE_FIELDS = ['Id', 'Key', 'Name', 'ProcessKey', 'ProcessVersion', 'IsLatestVersion',
   'OrganizationUnitId', 'EntryPointPath', 'Arguments', 'Description']
@@ -87,6 +88,9 @@ function startOrchestrator (options) {
     badRequest: (send, message) => send(400, { message: message, errorCode: 0, traceId: traceId() })
   }
   const jobs = jobsOf(emu, opts, errors)
+  // Signed webhook calls when a job ends (`webhooks: [{ url, secret }]`; `emu.webhooks.drop(n)`).
+  emu.webhooks = webhooksOf(emu, opts)
+  emu.onJobEnded = (job) => emu.webhooks.jobEnded(job)
 
   const server = http.createServer((req, res) => {
     const chunks = []

@@ -18,7 +18,9 @@ const MODULE_PATH = /^\/api\/v1\/bots\/[A-Z0-9_-]+\/mod\/([A-Z0-9_-]+)\//i
  * Starts the host. Options: `secret` (the server's APP_SECRET), `bots` ({ id: { private,
  * disabled, workspace } }, workspace 'default' unless given), `users` ({ workspace:
  * [{ email, strategy }] }), `moduleConfig` ({ botId: config } or a config for every bot),
- * `cookieAuth` (getAxiosConfigForBot answers with Cookie + CSRF-Token).
+ * `cookieAuth` (getAxiosConfigForBot answers with Cookie + CSRF-Token), `database` (a
+ * Knex instance from support/database.js: `bp.database`), `sendEvent(event)` (a stand-in
+ * for a failing event engine: throw to refuse an event).
  */
 function startBotpress (options) {
   const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {}, 'bot-2': {} }, users: { default: [{ email: 'admin@acme.com', strategy: 'default' }] }, moduleConfig: {}, globalConfig: {} }, options || {})
@@ -29,7 +31,9 @@ function startBotpress (options) {
   const replies = []
   const logs = []
   const listeners = []
-  const host = { replies: replies, logs: logs, secret: opts.secret, requests: [] }
+  const eventListeners = []
+  const events = []
+  const host = { replies: replies, events: events, logs: logs, secret: opts.secret, requests: [] }
 
   app.use((req, res, next) => { host.requests.push({ method: req.method, path: req.path }); next() })
   // `answerDelayMs`: every request waits that long first, a network round trip's stand-in.
@@ -96,7 +100,19 @@ function startBotpress (options) {
 
   const flag = (value, req) => (typeof value === 'function' ? value(req) : value)
 
+  let nextEventId = 1
   const bp = {
+    database: opts.database,
+    // sdk.IO.Event: the fields Botpress's event engine validates (core/events/event-engine.ts).
+    IO: {
+      Event (args) {
+        for (const key of ['type', 'channel', 'target', 'direction', 'botId']) {
+          if (typeof args[key] !== 'string' || !args[key]) throw new Error('"' + key + '" is required')
+        }
+        if (!args.payload || typeof args.payload !== 'object') throw new Error('"payload" is required')
+        return Object.assign({ id: nextEventId++, createdOn: new Date(), flags: {} }, args)
+      }
+    },
     http: {
       async getAxiosConfigForBot (botId, o) {
         const token = serverToken()
@@ -139,6 +155,11 @@ function startBotpress (options) {
       }
     },
     events: {
+      async sendEvent (event) {
+        if (opts.sendEvent) await opts.sendEvent(event)
+        events.push(event)
+        eventListeners.forEach((l) => l(event))
+      },
       replyToEvent (dest, payloads, incomingEventId) {
         for (const key of ['botId', 'channel', 'target']) {
           if (typeof dest[key] !== 'string' || !dest[key]) throw new Error('"' + key + '" is required')
@@ -158,6 +179,8 @@ function startBotpress (options) {
   /** A collaborator's login token, signed with the same secret. */
   host.loginToken = (email) => jwt.sign({ email: email || 'admin@acme.com', strategy: 'default' }, opts.secret, { expiresIn: '6h', audience: 'collaborators' })
   host.onReply = (fn) => listeners.push(fn)
+  /** Incoming events sent through bp.events.sendEvent (what the dialog engine would get). */
+  host.onEvent = (fn) => eventListeners.push(fn)
 
   // Express's final error handler answers JSON, like Botpress.
   host.finish = () => {

@@ -18,14 +18,19 @@ function moduleRoot () {
 }
 
 /** Loads the module's backend from its package.json `main` and starts it like Botpress. */
+// One module instance per process, as in Botpress; a cluster's second server is
+// `jobEndsOf(host)`, a second instance of the job-end machinery on its own `bp`.
 function installModule (host) {
   const root = moduleRoot()
   const main = require(path.join(root, 'package.json')).main
   const loaded = require(path.join(root, main))
   const entry = loaded.default || loaded
-  entry.onServerReady(host.bp)
+  // As Botpress: onServerStarted, then onServerReady. Not awaited here, so the routes are
+  // there at once; the job table is ready when `ready` resolves.
+  const ready = Promise.all([entry.onServerStarted(host.bp), entry.onServerReady(host.bp)])
   return {
     name: entry.definition.name + ' module from ' + path.relative(process.cwd(), root),
+    ready: ready,
     unmount: () => entry.onModuleUnmount(host.bp),
     runAction: (name, scope) => runTrusted(readAction(name), Object.assign({ require: actionRequire(root) }, scope))
   }
@@ -60,4 +65,10 @@ function runTrusted (body, scope) {
   return fn.apply(null, ACTION_SCOPE.map((k) => s[k]))
 }
 
-module.exports = { installModule, runTrusted, readAction, MODULE_ROOT }
+/** The packaged module's job-end machinery for another server (`bp`) of a cluster. */
+function jobEndsOf (host) {
+  const { createJobEnds } = require(path.join(moduleRoot(), 'dist', 'backend', 'job-ends.js'))
+  return createJobEnds(host.bp)
+}
+
+module.exports = { installModule, jobEndsOf, runTrusted, readAction, MODULE_ROOT }

@@ -1,143 +1,22 @@
 'use strict'
-// The Botpress v12 module `uipath` (a drop-in for the original): the callback-token route
-// and the robots' callback route. Every decision is made by the wasm core
-// (issueCallbackToken, checkCallback); this file reads requests, looks up what the rules
-// need, and does what the answer says.
+// The Botpress v12 module `uipath` (a drop-in for the original): the callback-token route,
+// the robots' callback route, and Orchestrator's webhook with the job-end poller
+// (job-ends.js). Every decision is made by the wasm core (issueCallbackToken,
+// checkCallback, checkWebhook); this file reads requests, looks up what the rules need,
+// and does what the answer says.
 
 const crypto = require('crypto')
-const fs = require('fs')
-const path = require('path')
 
-const core = loadCore()
-const ALL_BOTS = '___'
+const { core, globalConfig, requestId, sourceOf, send, route, readBody } = require('./http-kit')
+const { createJobEnds } = require('./job-ends')
+
 // Botpress's own identity behind getAxiosConfigForBot (core/security/auth-service.ts).
 const SERVER_USER = 'server::modules'
-// Past this, a route that has not answered answers 503 (body reading has its own, shorter
-// deadline: bodyTimeout).
-const ROUTE_DEADLINE_MS = 30000
-
-// Packaged: dist/backend/core.js (the shim bundled with its dependencies and the wasm
-// glue). In the repository: the shim itself.
-function loadCore () {
-  const packaged = path.join(__dirname, 'core.js')
-  return require(fs.existsSync(packaged) ? packaged : '../../../index.js')
-}
-
-async function globalConfig (bp) {
-  if (bp.config && typeof bp.config.getModuleConfig === 'function') {
-    return (await bp.config.getModuleConfig('uipath')) || {}
-  }
-  return {}
-}
 
 // The secret is global: the callback route must know it before the token says which bot
 // it is for. The core derives the signing key from it; it is never used as a key itself.
 function secretOf (config) {
   return (config && config.callbackSecret) || process.APP_SECRET || ''
-}
-
-function requestId () {
-  return crypto.randomBytes(8).toString('hex')
-}
-
-function sourceOf (req) {
-  return String(req.ip || (req.socket && req.socket.remoteAddress) || 'unknown')
-}
-
-// The bot a route's log line goes to: the URL's, unless it is "all bots".
-function loggerFor (bp, req) {
-  const id = req.params && req.params.botId
-  return bp.logger.forBot(id && id !== ALL_BOTS ? id : 'global')
-}
-
-/** Writes the answer's log line (already quoted and rate-limited by the core) and sends it. */
-function send (bp, req, res, answer) {
-  if (answer.log) {
-    const logger = loggerFor(bp, req)
-    const line = '[uipath] ' + req.method + ' ' + req.baseUrl.replace(/^.*\/mod\//, '/mod/') + req.path + ' ' + answer.log
-    if (answer.status >= 500) logger.error(line)
-    else if (answer.status >= 400) logger.warn(line)
-    else logger.info(line)
-  }
-  if (res.headersSent) return
-  res.status(answer.status).json(answer.body)
-}
-
-/**
- * Wraps a route: a failure answers a generic 500 with a correlation id (the detail goes
- * to the log only), and a route that has not answered by ROUTE_DEADLINE_MS answers 503.
- */
-function route (bp, handler) {
-  return function (req, res) {
-    const id = requestId()
-    const timer = setTimeout(() => {
-      if (res.headersSent) return
-      res.set('Connection', 'close')
-      send(bp, req, res, internal(id, 'the route did not answer within ' + ROUTE_DEADLINE_MS + ' ms', 503))
-    }, ROUTE_DEADLINE_MS)
-    res.on('finish', () => clearTimeout(timer))
-    res.on('close', () => clearTimeout(timer))
-    Promise.resolve()
-      .then(() => handler(req, res, id))
-      .catch((err) => {
-        clearTimeout(timer)
-        const detail = err && err.message ? err.message : String(err)
-        send(bp, req, res, internal(id, detail))
-      })
-  }
-}
-
-function internal (id, detail, status) {
-  let answer
-  try {
-    answer = core.internalReply({ requestId: id, detail: detail })
-  } catch (e) {
-    answer = { status: 500, body: { statusCode: 500, errorCode: 'UIPATH_INTERNAL', type: 'InternalError', message: 'internal error (correlation id ' + id + ')' } }
-  }
-  if (status) {
-    answer.status = status
-    answer.body.statusCode = status
-  }
-  return answer
-}
-
-/**
- * Reads a request body for the core, never waiting forever:
- * - `{ parsedBody }` when one of Botpress's global parsers already consumed the stream
- *   (it does for a percent-encoded bot id, which its module pattern does not match);
- * - `{ tooLarge: true }` past `limit` bytes (declared or received);
- * - `{ timedOut: true }` when the body is not complete within `timeoutMs`;
- * - `{ body }`, the raw text, otherwise.
- */
-function readBody (req, limit, timeoutMs) {
-  if (req._body) return Promise.resolve({ parsedBody: req.body === undefined ? null : req.body })
-  if (req.readableEnded) return Promise.resolve({ body: '' })
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length'])
-    if (declared > limit) return resolve({ tooLarge: true })
-    const chunks = []
-    let size = 0
-    let done = false
-    const finish = (result) => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      resolve(result)
-    }
-    const timer = setTimeout(() => finish({ timedOut: true }), timeoutMs)
-    req.on('data', (chunk) => {
-      if (done) return
-      size += chunk.length
-      if (size > limit) {
-        req.pause()
-        return finish({ tooLarge: true })
-      }
-      chunks.push(chunk)
-    })
-    req.on('end', () => finish({ body: Buffer.concat(chunks).toString('utf8') }))
-    req.on('error', () => finish({ timedOut: true }))
-    req.on('aborted', () => finish({ timedOut: true }))
-  })
 }
 
 /** The caller's workspace facts the token route's rule needs (bp.workspaces, 12.x). */
@@ -170,7 +49,7 @@ async function tokenInput (bp, botId, query, caller, id, source) {
   }
 }
 
-function registerRoutes (bp) {
+function registerRoutes (bp, ends) {
   // Both global body parsers off for our routes: the routes read bodies themselves.
   const parsersOff = { enableJsonBodyParser: false, enableUrlEncoderBodyParser: false }
 
@@ -208,6 +87,9 @@ function registerRoutes (bp) {
     send(bp, req, res, answer)
   }))
 
+  // Orchestrator's webhook calls: signed, so open; job ends are delivered from here.
+  open.post('/webhook', route(bp, ends.webhook))
+
   // The same steps as `botpress-uipath check`, for this bot's config: super-admins only
   // (the report names the Orchestrator, folder and process).
   // Mounted after the open router, so the robots' /message never meets its authentication.
@@ -240,10 +122,18 @@ function registerIssuer (bp) {
   globalThis[ISSUER] = issuer
 }
 
+// Job ends: the table in onServerStarted (before any bot runs an action), the routes and
+// the in-process helpers in onServerReady, everything stopped on unmount.
+let ends = null
+
 const entryPoint = {
-  onServerStarted: async () => {},
+  onServerStarted: async (bp) => {
+    ends = createJobEnds(bp)
+    await ends.start()
+  },
   onServerReady: async (bp) => {
-    registerRoutes(bp)
+    if (!ends) await entryPoint.onServerStarted(bp)
+    registerRoutes(bp, ends)
     registerIssuer(bp)
   },
   onBotMount: async () => {},
@@ -251,6 +141,8 @@ const entryPoint = {
   onModuleUnmount: async () => {
     if (globalThis[ISSUER] === issuer) delete globalThis[ISSUER]
     issuer = null
+    if (ends) await ends.stop()
+    ends = null
   },
   definition: {
     name: 'uipath',
