@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on Node 12.18.1 (the Botpress v12 runtime) and Node 20. Builds pkg/ first
-# if it is missing. Prints figures only.
+# if it is missing. Prints figures only. The job-end figures need PostgreSQL and the
+# sqlite3/pg packages (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f pkg/botpress_uipath_bg.wasm ] || bash scripts/build.sh > /dev/null
@@ -8,3 +9,5 @@ for v in 12.18.1 20.20.2; do
   "$(bash scripts/node-version.sh "$v")" bench/run.js "${1:-50}"
   echo
 done
+# Job ends in a cluster: 2 servers on one throwaway PostgreSQL, on the Botpress runtime.
+"$(bash scripts/node-version.sh 12.18.1)" bench/job-ends.js 1000 5s

@@ -1,72 +1,104 @@
 'use strict'
 // The demo: a Botpress conversation starts a UiPath job on the local Orchestrator
-// emulator, and the robot's Callback messages arrive back in the conversation.
-// Everything runs on 127.0.0.1; nothing here needs the internet or a UiPath account.
+// emulator, the robot's Callback messages arrive back in the conversation, and the job's
+// end arrives too — by Orchestrator's signed webhook, or, when that call is lost, found
+// by the module's poller — from a robot that never calls back as well.
+// Everything runs on 127.0.0.1 with Botpress's default database (SQLite through Knex);
+// nothing here needs the internet or a UiPath account.
 
 const { startOrchestrator } = require('./emulator/orchestrator')
 const { robot } = require('./emulator/robot')
 const { startBotpress } = require('./support/botpress-host')
 const { installModule } = require('./support/module')
+const { sqliteDatabase } = require('./support/database')
 const uipath = require('../js-shim')
 
+const WEBHOOK_SECRET = 'demo-webhook-secret'
 const say = (who, text) => console.log(('  ' + who).padEnd(15) + text)
 
 async function main () {
-  const player = robot({
+  const chatty = robot({
     messages: ['Invoice INV-0042 found, 1,250.00 EUR.', 'Payment scheduled for tomorrow.', { type: 'text', text: 'All done ✅' }],
     delayMs: 150,
-    output: { paid: true, invoice: 'INV-0042' }
+    output: { status: 'paid', invoice: 'INV-0042' }
   })
-  const orchestrator = await startOrchestrator({ onJobStarted: player })
+  // A robot nobody edited for Botpress: no Callback activity at all.
+  const silent = robot({ messages: [], workMs: 300, output: { status: 'paid', invoice: 'INV-0043' } })
+  const orchestrator = await startOrchestrator({ onJobStarted: (job, input, emu) => (input.invoice === 'INV-0042' ? chatty : silent)(job, input, emu) })
+  const db = sqliteDatabase()
   const botpress = await startBotpress({
+    database: db,
+    // data/global/config/uipath.json
+    globalConfig: { webhookSecret: WEBHOOK_SECRET, pollInterval: '2s' },
     moduleConfig: {
       cloudUrl: orchestrator.origin, // a real bot leaves this out: https://cloud.uipath.com
       organization: 'acme',
       tenant: 'DefaultTenant',
       auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' },
-      folder: 'Finance/Invoices'
+      folder: 'Finance/Invoices',
+      messages: { Successful: '{{processKey}} finished: {{output.status}}', Faulted: '{{processKey}} failed: {{info}}' }
     }
   })
   const moduleInfo = installModule(botpress)
   botpress.finish()
-  botpress.onReply((r) => say('bot →', r.payload.text + '   (' + r.channel + ', thread ' + r.threadId + ')'))
+  await moduleInfo.ready
+  // Orchestrator → Tenant → Webhooks: the module's URL and the same secret.
+  orchestrator.webhooks.add({ url: botpress.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET })
 
   console.log('botpress-uipath ' + uipath.version + ' demo on Node ' + process.version + ' (fetch: ' + uipath.fetchSource + ')')
   console.log('Orchestrator emulator: ' + orchestrator.cloudUrl)
-  console.log('Botpress host:         ' + botpress.url + '  (module: ' + moduleInfo.name + ')\n')
-  console.log('Conversation')
-  const event = { id: 'evt-1', type: 'text', direction: 'incoming', botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'conv-7', payload: { type: 'text', text: 'Please pay invoice INV-0042' }, state: { temp: {} } }
-  say('user →', event.payload.text)
+  console.log('Botpress host:         ' + botpress.url + '  (module: ' + moduleInfo.name + ', database: SQLite)\n')
 
-  // What a flow node does: run the Studio action with its (Mustache-rendered, string) args.
-  const temp = event.state.temp
-  await moduleInfo.runAction('uipath/startJob', {
-    bp: botpress.bp,
-    event: event,
-    temp: temp,
-    args: { processKey: 'InvoiceBot', inputArguments: '{"invoice": "INV-0042"}', expiresIn: '30m' },
-    process: { EXTERNAL_URL: botpress.url, env: {} } // Botpress's action-scope process
+  const conversations = {}
+  const t0 = {}
+  const show = (threadId, who, text, extra) => {
+    const c = conversations[threadId]
+    say(who, text + (extra ? '   ' + extra : ''))
+    return c
+  }
+  botpress.onReply((r) => show(r.threadId, 'bot →', r.payload.text, '(' + r.channel + ', thread ' + r.threadId + ')'))
+  const ends = {}
+  botpress.onEvent((e) => {
+    if (e.type !== 'uipath-job') return
+    const p = e.payload
+    const how = orchestrator.webhooks.calls.some((c) => c.jobId === p.jobId && c.status === 'dropped') ? 'webhook lost, found by the poller' : 'by webhook'
+    say('event →', "uipath-job " + p.state + ' ' + JSON.stringify(p.outputArguments) + '   (' + how + ', ' + ((Date.now() - t0[p.jobId]) / 1000).toFixed(1) + ' s after the job ended)')
+    if (ends[p.jobId]) ends[p.jobId](e)
   })
-  const started = temp.uipathJob
-  say('bot →', 'Started job ' + started.jobs[0].id + ' (' + started.processKey + ' ' + started.processVersion + ').')
+  orchestrator.data.onJobEnded = (job) => { t0[job.Id] = Date.now() }
 
-  // The flow's next node: uipath/waitForJob (no jobId: the job this conversation started).
-  await moduleInfo.runAction('uipath/waitForJob', { bp: botpress.bp, event: event, temp: temp, args: { timeoutMs: '30000' } })
-  const ended = temp.uipathJobResult
-  say('bot →', started.processKey + ' finished: ' + ended.state + ', output ' + JSON.stringify(ended.outputArguments))
-  const job = orchestrator.jobs.find((j) => j.Id === ended.id)
-  say('Orchestrator', 'job ' + job.Id + ' ' + job.State + ', output ' + job.OutputArguments)
+  async function converse (threadId, text, invoice) {
+    const event = { id: 'evt-' + threadId, type: 'text', direction: 'incoming', botId: 'bot-1', channel: 'web', target: 'user-1', threadId: threadId, payload: { type: 'text', text: text }, state: { temp: {} } }
+    conversations[threadId] = event
+    say('user →', text)
+    // What a flow node does: run the Studio action with its (Mustache-rendered, string) args.
+    const temp = event.state.temp
+    await moduleInfo.runAction('uipath/startJob', {
+      bp: botpress.bp,
+      event: event,
+      temp: temp,
+      args: { processKey: 'InvoiceBot', inputArguments: JSON.stringify({ invoice: invoice }), expiresIn: '30m' },
+      process: { EXTERNAL_URL: botpress.url, env: {} } // Botpress's action-scope process
+    })
+    const started = temp.uipathJob
+    const id = started.jobs[0].id
+    say('bot →', 'Started job ' + id + ' (' + started.processKey + ' ' + started.processVersion + ')' + (started.tracked ? ', tracked for its end.' : '.'))
+    // The flow now waits in a node whose transition is event.type === 'uipath-job'.
+    return new Promise((resolve) => { ends[id] = resolve })
+  }
+
+  console.log('Conversation 1: the robot talks back, and its end arrives by webhook')
+  const first = await converse('conv-7', 'Please pay invoice INV-0042', 'INV-0042')
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  console.log('\nConversation 2: a robot that never calls back; Orchestrator\'s webhook call is lost')
+  orchestrator.webhooks.drop(1)
+  const second = await converse('conv-8', 'Please pay invoice INV-0043', 'INV-0043')
+  await new Promise((resolve) => setTimeout(resolve, 50))
 
   console.log('\nRequests Orchestrator saw (secrets shown as […])')
-  let lastLine = ''
-  let repeats = 0
   for (const r of orchestrator.requests) {
     let line = r.method + ' ' + r.path
     if (r.query.$filter) line += '  $filter=' + r.query.$filter
-    if (r.method === 'GET' && /\/Jobs\(\d+\)$/.test(r.path) && line === lastLine) { repeats++; continue }
-    if (repeats) console.log('    (the same read ' + repeats + ' more time' + (repeats > 1 ? 's' : '') + ', while the job ran)')
-    repeats = 0
-    lastLine = line
     const folder = r.headers['x-uipath-folderpath'] || r.headers['x-uipath-organizationunitid']
     if (folder) line += '  [X-UIPATH-FolderPath: ' + folder + ']'
     console.log('  ' + line)
@@ -75,16 +107,24 @@ async function main () {
       const input = JSON.parse(info.InputArguments)
       input.botpressToken = input.botpressToken ? '[…]' : undefined
       info.InputArguments = input
-      console.log('    startInfo: ' + JSON.stringify(info, null, 2).split('\n').join('\n    '))
+      console.log('    startInfo: ' + JSON.stringify(info))
     }
   }
-  if (repeats) console.log('    (the same read ' + repeats + ' more time' + (repeats > 1 ? 's' : '') + ', while the job ran)')
-  console.log('\nCallbacks the robot sent: ' + player.outcomes.map((o) => 'HTTP ' + o.status).join(', '))
-  const delivered = botpress.replies.length
+  console.log('\nWebhook calls Orchestrator made: ' + orchestrator.webhooks.calls.map((c) => c.type + ' job ' + c.jobId + ' → ' + (c.status === 'dropped' ? 'lost' : 'HTTP ' + c.status)).join(', '))
+  console.log('Callbacks the robot sent: ' + chatty.outcomes.map((o) => 'HTTP ' + o.status).join(', '))
+  const rows = await db('uipath_jobs').select('job_id', 'state').whereNotNull('delivered_at')
+  console.log('Delivered, in the module\'s table: ' + rows.map((r) => 'job ' + r.job_id + ' ' + r.state).join(', '))
+
+  const callbacks = botpress.replies.filter((r) => r.threadId === 'conv-7').length
+  const finished = botpress.replies.filter((r) => /^InvoiceBot finished: paid$/.test(r.payload.text)).length
+  await moduleInfo.unmount()
   await orchestrator.close()
   await botpress.close()
-  if (delivered !== 3 || job.State !== 'Successful' || !ended.outputArguments || ended.outputArguments.paid !== true) {
-    console.error('demo failed: ' + delivered + ' messages delivered, job ' + job.State)
+  await db.destroy()
+  const ok = callbacks === 4 && finished === 2 && first.payload.state === 'Successful' && second.payload.outputArguments.invoice === 'INV-0043' &&
+    botpress.events.filter((e) => e.type === 'uipath-job').length === 2 && rows.length === 2
+  if (!ok) {
+    console.error('demo failed: ' + callbacks + ' messages in conversation 1, ' + finished + ' "finished" messages')
     process.exitCode = 1
   }
 }

@@ -77,23 +77,23 @@ function createJobEnds (bp) {
   }
 
   /**
-   * Delivers one end, if this server wins its claim: the event, then the text. A failed
-   * event gives the claim back (a later poll retries); once the event is sent the job
-   * is never delivered again, whatever happens next.
+   * Delivers one end, if this server wins its claim (`job` null: read after the claim):
+   * the event, then the text. A failed event gives the claim back (a later poll
+   * retries); once the event is sent the job is never delivered again, whatever happens.
    */
   async function deliver (job, end, via) {
-    if (!(await store.claim(job.jobKey, owner, Date.now()))) return false
+    if (!(await store.claim(end.jobKey, owner, end.state, Date.now()))) return false
     let delivery
     try {
+      job = job || await store.get(end.jobKey)
       const config = await bp.config.getModuleConfigForBot('uipath', job.botId)
       delivery = core.jobEndDelivery({ config: config, job: job, end: end })
       await bp.events.sendEvent(bp.IO.Event(delivery.event))
     } catch (err) {
-      await store.release(job.jobKey, owner).catch(() => {})
-      log(job.botId).warn('[uipath] could not deliver the end of job ' + job.jobId + ' (' + err.message + '); the next poll tries again')
+      await store.release(end.jobKey, owner).catch(() => {})
+      log(job && job.botId).warn('[uipath] could not deliver the end of job ' + end.jobId + ' (' + err.message + '); the next poll tries again')
       return false
     }
-    await store.delivered(job.jobKey, owner, end.state, Date.now())
     if (delivery.message) {
       try {
         await bp.events.replyToEvent(delivery.destination, [delivery.message])
@@ -120,9 +120,9 @@ function createJobEnds (bp) {
     }, read))
     let delivered = 0
     if (answer.status === 200 && store) {
+      // The claim is the look-up: an untracked or already delivered job changes nothing.
       for (const end of answer.ends) {
-        const tracked = await store.find(end.jobKey)
-        if (tracked && !tracked.delivered && await deliver(tracked.job, end, 'webhook')) delivered++
+        if (await deliver(null, end, 'webhook')) delivered++
       }
       answer.body = Object.assign({}, answer.body, { delivered: delivered })
     }

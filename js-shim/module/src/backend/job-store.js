@@ -37,12 +37,12 @@ async function createTable (db) {
     t.string('process_key', 255).notNullable()
     t.bigInteger('created_at').notNullable()
     t.bigInteger('expires_at').notNullable()
-    // Set by the one server that won the delivery; cleared again if sending failed.
+    // Set, in one conditional UPDATE, by the one server that wins the delivery; cleared
+    // again if its sending failed.
     t.string('claimed_by', 64)
-    t.bigInteger('claimed_at')
     t.bigInteger('delivered_at')
     t.string('state', 32)
-    t.index(['delivered_at', 'claimed_at', 'expires_at'], 'uipath_jobs_open')
+    t.index(['delivered_at', 'expires_at'], 'uipath_jobs_open')
     t.index(['expires_at'], 'uipath_jobs_expiry')
   }
   try {
@@ -87,36 +87,34 @@ function createStore (db) {
     },
 
     /** The tracked job with this GUID, or null. */
-    async find (jobKey) {
+    async get (jobKey) {
       const row = await db(TABLE).where({ job_key: String(jobKey).toLowerCase() }).first()
-      return row ? { job: toJob(row), delivered: row.delivered_at !== null || row.claimed_at !== null } : null
+      return row ? toJob(row) : null
     },
 
-    /** Jobs the poller should read: not delivered nor claimed, pollable, not expired. */
+    /** Jobs the poller should read: not delivered, pollable, not expired. */
     async open (now, limit) {
       const rows = await db(TABLE)
-        .whereNull('delivered_at').whereNull('claimed_at')
-        .where('pollable', true).where('expires_at', '>', now)
+        .whereNull('delivered_at').where('pollable', true).where('expires_at', '>', now)
         .orderBy('created_at').limit(limit)
       return rows.map(toJob)
     },
 
-    /** Claims a job's delivery for `owner`: true for exactly one caller. */
-    async claim (jobKey, owner, now) {
+    /**
+     * Claims a job's delivery for `owner`, marking it delivered in the same statement:
+     * true for exactly one caller, false for the others and for an untracked job.
+     */
+    async claim (jobKey, owner, state, now) {
       const n = await db(TABLE)
-        .where({ job_key: jobKey }).whereNull('delivered_at').whereNull('claimed_at')
-        .update({ claimed_by: owner, claimed_at: now })
+        .where({ job_key: String(jobKey).toLowerCase() }).whereNull('delivered_at')
+        .update({ claimed_by: owner, delivered_at: now, state: state })
       return Number(n) === 1
-    },
-
-    async delivered (jobKey, owner, state, now) {
-      await db(TABLE).where({ job_key: jobKey, claimed_by: owner }).update({ delivered_at: now, state: state })
     },
 
     /** Gives a claim back after a failed send, so that a later poll tries again. */
     async release (jobKey, owner) {
-      await db(TABLE).where({ job_key: jobKey, claimed_by: owner }).whereNull('delivered_at')
-        .update({ claimed_by: null, claimed_at: null })
+      await db(TABLE).where({ job_key: jobKey, claimed_by: owner })
+        .update({ claimed_by: null, delivered_at: null, state: null })
     },
 
     /** Forgets jobs past their trackFor. */
