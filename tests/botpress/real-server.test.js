@@ -15,6 +15,9 @@ const { b64url, slowRequest } = require('../support/http')
 
 const BOT = 'uipath-bot'
 const USER = 'user-42'
+// A bot whose flow waits for the job's end (the module's uipath-job event).
+const ENDS_BOT = 'uipath-ends-bot'
+const WEBHOOK_SECRET = 'tier4-webhook-secret'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
 
@@ -57,21 +60,53 @@ function botFiles () {
     'flows/main.flow.json': {
       version: '0.0.1',
       catchAll: { onReceive: [], next: [] },
-      startNode: 'entry',
+      startNode: 'route',
       nodes: [
+        // Only a user's text starts a job: the job-end events this bot also receives end the flow.
+        { id: 'n-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'entry' }] },
         { id: 'n-entry', name: 'entry', onEnter: entry, onReceive: null, next: [{ condition: "temp.uipathJobResult.state === 'Successful'", node: 'second' }, { condition: 'true', node: 'wait' }] },
         { id: 'n-second', name: 'second', onEnter: second, onReceive: null, next: [{ condition: 'true', node: 'wait' }] },
-        { id: 'n-wait', name: 'wait', onEnter: [], onReceive: [], next: [{ condition: 'true', node: 'entry' }] }
+        { id: 'n-wait', name: 'wait', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'text'", node: 'entry' }] }
       ]
     },
-    'flows/main.ui.json': { nodes: [{ id: 'n-entry', position: { x: 0, y: 0 } }, { id: 'n-second', position: { x: 0, y: 200 } }, { id: 'n-wait', position: { x: 0, y: 400 } }], links: [] }
+    'flows/main.ui.json': { nodes: [{ id: 'n-route', position: { x: 0, y: -200 } }, { id: 'n-entry', position: { x: 0, y: 0 } }, { id: 'n-second', position: { x: 0, y: 200 } }, { id: 'n-wait', position: { x: 0, y: 400 } }], links: [] }
   }
 }
 
-/** Outgoing events Botpress recorded for a user of the bot (its collector flushes every 5 s). */
-function outgoingTexts (target) {
-  const rows = server.sql(db, "select json_agg(event) from events where \"botId\" = '" + BOT + "' and direction = 'outgoing' and target = '" + target + "'")
-  return (rows || []).map((e) => (typeof e === 'string' ? JSON.parse(e) : e)).map((e) => e.payload && e.payload.text)
+/**
+ * A bot that starts a job whose robot never calls back, then waits in a node for the
+ * job's end: the transition `event.type === 'uipath-job' && event.payload.state ===
+ * 'Successful'` leads to a node that reads the job the event names. Its own module
+ * config (config/uipath.json in the bot) has the text to send when a job succeeds.
+ */
+function endsBotFiles () {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: ENDS_BOT, name: ENDS_BOT })
+  files['config/uipath.json'] = { messages: { Successful: '{{processKey}} finished: {{output.status}}' } }
+  files['flows/main.flow.json'] = {
+    version: '0.0.1',
+    catchAll: { onReceive: [], next: [] },
+    startNode: 'route',
+    nodes: [
+      { id: 'e-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'start' }] },
+      { id: 'e-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'InvoiceBot', inputArguments: '{"mode": "quiet"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+      { id: 'e-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-job' && event.payload.state === 'Successful'", node: 'done' }] },
+      { id: 'e-done', name: 'done', onEnter: ['uipath/getJob ' + JSON.stringify({ jobId: '{{event.payload.jobId}}', resultVariable: 'endedJob' })], onReceive: null, next: [] }
+    ]
+  }
+  files['flows/main.ui.json'] = { nodes: ['e-route', 'e-start', 'e-waiting', 'e-done'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
+  return files
+}
+
+/** Events Botpress recorded for a user of a bot (its collector flushes every 5 s). */
+function recordedEvents (target, direction, botId) {
+  const rows = server.sql(db, "select json_agg(event) from events where \"botId\" = '" + (botId || BOT) + "' and direction = '" + direction + "' and target = '" + target + "'")
+  return (rows || []).map((e) => (typeof e === 'string' ? JSON.parse(e) : e))
+}
+
+/** Outgoing texts Botpress recorded for a user of the bot. */
+function outgoingTexts (target, botId) {
+  return recordedEvents(target, 'outgoing', botId).map((e) => e.payload && e.payload.text)
 }
 
 const tokenUrl = (botId, query) => '/api/v1/bots/' + botId + '/mod/uipath/auth/token' + (query ? '?' + new URLSearchParams(query) : '')
@@ -84,15 +119,21 @@ before(async () => {
   db = server.startPostgres()
   player = robot({ messages: ['Invoice found.', 'Payment scheduled.'], delayMs: 50, output: { paid: true } })
   const slow = robot({ messages: [], delayMs: 10, workMs: 60000 })
-  emu = await startOrchestrator({ stopDelayMs: 100, onJobStarted: (job, input, e) => (input.mode === 'slow' ? slow : player)(job, input, e) })
+  // A robot nobody edited for Botpress: it never calls back.
+  const quiet = robot({ messages: [], delayMs: 10, workMs: 500, output: { status: 'paid' } })
+  const robots = { slow: slow, quiet: quiet }
+  emu = await startOrchestrator({ stopDelayMs: 100, onJobStarted: (job, input, e) => (robots[input.mode] || player)(job, input, e) })
   // The module config in Botpress's own config file, as an administrator writes it.
   bp = await server.startBotpress({
     databaseUrl: db,
     modulesDir: MODULE_DIR,
     modules: ['uipath'],
-    files: { 'global/config/uipath.json': Object.assign({ bodyTimeout: '2s' }, connection()) }
+    files: { 'global/config/uipath.json': Object.assign({ bodyTimeout: '2s', webhookSecret: WEBHOOK_SECRET, pollInterval: '2s' }, connection()) }
   })
   await server.importBot(bp, BOT, botFiles())
+  await server.importBot(bp, ENDS_BOT, endsBotFiles())
+  // Orchestrator → Webhooks: the module's URL and secret, as an administrator registers it.
+  emu.webhooks.add({ url: bp.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET })
 })
 
 after(async () => {
@@ -205,6 +246,45 @@ test('refusals are answered, and nothing reaches any user', async () => {
   assert.deepStrictEqual(outgoingTexts('user-7'), [])
   const log = bp.log()
   assert.ok(log.indexOf(token) < 0 && log.indexOf(forged) < 0 && log.indexOf(appSecret) < 0, 'no token or secret in the log')
+})
+
+test('a job\'s end reaches the conversation that started it, by webhook and by poll; the waiting node takes its transition', async () => {
+  const seen = []
+  for (const [user, lose] of [['ends-user-1', false], ['ends-user-2', true]]) {
+    if (lose) emu.webhooks.drop(1)
+    const n = emu.jobs.length
+    const r = await bp.call('POST', '/api/v1/bots/' + ENDS_BOT + '/converse/' + user, {}, { type: 'text', text: 'go' })
+    assert.strictEqual(r.status, 200, r.text)
+    const job = await server.eventually('the job started', () => emu.jobs[n])
+    await server.eventually('the job ended', () => job.State === 'Successful', 10000)
+    // The node after the transition reads the job the event names: the flow got the event.
+    await server.eventually('the flow\'s uipath/getJob of job ' + job.Id, () => emu.requestsTo('/odata/Jobs(' + job.Id + ')').length === 1, 30000)
+    const texts = await server.eventually('the module\'s text in the events table', () => {
+      const t = outgoingTexts(user, ENDS_BOT)
+      return t.indexOf('InvoiceBot finished: paid') >= 0 && t
+    }, 30000)
+    assert.strictEqual(texts.filter((t) => t === 'InvoiceBot finished: paid').length, 1)
+    const ends = recordedEvents(user, 'incoming', ENDS_BOT).filter((e) => e.type === 'uipath-job')
+    assert.strictEqual(ends.length, 1, 'one uipath-job event')
+    assert.deepStrictEqual([ends[0].channel, ends[0].payload.jobId, ends[0].payload.state, ends[0].payload.outputArguments],
+      ['api', job.Id, 'Successful', { status: 'paid' }])
+    assert.ok(bp.log().indexOf('job ' + job.Id + ' Successful: delivered to the conversation (' + (lose ? 'poll' : 'webhook') + ')') >= 0)
+    seen.push(job.Id)
+  }
+  const calls = emu.webhooks.calls.filter((c) => seen.indexOf(c.jobId) >= 0).map((c) => c.status)
+  assert.deepStrictEqual(calls, [200, 'dropped'])
+  const open = server.sql(db, "select json_agg(job_id) from uipath_jobs where delivered_at is null and bot_id = '" + ENDS_BOT + "'")
+  assert.strictEqual(open, null, 'every tracked job of the bot delivered')
+  // What cannot be verified is refused in the real server too, and nothing is delivered.
+  const body = JSON.stringify({ Type: 'job.completed', Job: { Id: seen[0], Key: emu.jobs.find((j) => j.Id === seen[0]).Key, State: 'Successful' } })
+  for (const [urlPath, headers, status] of [
+    ['/api/v1/bots/___/mod/uipath/webhook', { 'Content-Type': 'application/json' }, 401],
+    ['/api/v1/bots/___/mod/uipath/webhook', { 'Content-Type': 'application/json', 'X-UiPath-Signature': 'bm9wZQ==' }, 401],
+    ['/api/v1/bots/%5F%5F%5F/mod/uipath/webhook', { 'Content-Type': 'application/json', 'X-UiPath-Signature': require('crypto').createHmac('sha256', WEBHOOK_SECRET).update(body).digest('base64') }, 401]
+  ]) {
+    const r = await bp.call('POST', urlPath, headers, body)
+    assert.strictEqual(r.status, status, urlPath + ': ' + r.text)
+  }
 })
 
 test('the archive uploaded and enabled by an administrator (a fresh server, no restart) takes callbacks', async () => {
