@@ -67,6 +67,23 @@ export interface JobStart {
   /** The `Reference` stored on every job of this call. */
   reference: string
   jobs: StartedJob[]
+  /**
+   * Whether the `uipath` module of this Botpress server tracks the jobs, so their end
+   * reaches the conversation as a `uipath-job` event (extension of API.md).
+   */
+  tracked: boolean
+}
+
+/** The payload of the incoming `uipath-job` event the module sends when a tracked job ends. */
+export interface JobEndPayload {
+  type: 'uipath-job'
+  jobId: number
+  jobKey: string
+  state: 'Successful' | 'Faulted' | 'Stopped'
+  info: string | null
+  outputArguments: Record<string, unknown> | null
+  processKey: string
+  reference: string
 }
 
 /** The connection and folder fields of a start (same module-config fallback), and the job. */
