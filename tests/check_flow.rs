@@ -38,7 +38,8 @@ fn config(patch: Value) -> Value {
     let mut c = json!({
         "organization": "acme", "tenant": "Dev", "folder": "Shared", "processKey": "InvoiceBot",
         "auth": {"clientId": "app", "clientSecret": "CLIENT-SECRET-XYZ"},
-        "externalUrl": "https://bot.acme.com", "maxBodySize": "64kb"
+        "externalUrl": "https://bot.acme.com", "maxBodySize": "64kb",
+        "webhookSecret": "a-long-random-webhook-secret"
     });
     for (k, v) in patch.as_object().unwrap() {
         c[k] = v.clone();
@@ -88,7 +89,31 @@ fn a_working_setup_passes_every_step_with_what_it_found() {
     assert_eq!(r.steps[2].detail, "folder \"Shared\" found (id 1)");
     assert!(r.steps[3].detail.contains("InvoiceBot 1.0.10"));
     assert!(r.steps[4].detail.contains("https://bot.acme.com"));
+    assert!(r.steps[4].detail.contains(
+        "job ends by webhook at https://bot.acme.com/api/v1/bots/___/mod/uipath/webhook, and polled every 30 s"
+    ));
     assert!(r.steps.iter().all(|s| s.warnings.is_empty()));
+}
+
+#[test]
+fn how_job_ends_are_heard_is_checked() {
+    let warning = |patch: Value| {
+        let r = run(&healthy(), config(patch));
+        assert!(r.ok, "{r:#?}");
+        r.steps[4].warnings.join(" | ")
+    };
+    assert!(warning(json!({"webhookSecret": null}))
+        .contains("webhookSecret is not set: the webhook refuses Orchestrator's calls, so job ends are only polled every 30 s"));
+    assert!(
+        warning(json!({"webhookSecret": null, "pollInterval": false}))
+            .contains("job ends are not heard")
+    );
+    assert!(warning(json!({"webhookSecret": "short"})).contains("shorter than 16"));
+    let r = run(&healthy(), config(json!({"pollInterval": "0s"})));
+    assert!(!r.ok);
+    let module = r.steps.iter().find(|s| s.name == "module").unwrap();
+    assert!(module.detail.contains("pollInterval"), "{}", module.detail);
+    assert!(!format!("{r:?}").contains("a-long-random-webhook-secret"));
 }
 
 #[test]

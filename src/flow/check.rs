@@ -12,7 +12,7 @@ use crate::auth::Auth;
 use crate::config::{Folder, JobSettings};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
-use crate::module::RouteSettings;
+use crate::module::{JobEndSettings, RouteSettings};
 use crate::orchestrator::{self, Release, Scope};
 
 /// The scopes the package's calls need, and what fails without each.
@@ -289,9 +289,10 @@ async fn folder_step<T: Transport>(
 }
 
 /// The module's own settings: route limits parse, the callback secret, the external URL
-/// robots call back to.
+/// robots call back to, and how job ends are heard (webhook secret, polling).
 fn module_step(config: &Value, external_url: Option<&str>) -> Result<Step> {
     RouteSettings::parse(config)?;
+    let ends = JobEndSettings::parse(config)?;
     let mut warnings = Vec::new();
     let secret = match config.get("callbackSecret").and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() => "callbackSecret is set",
@@ -319,13 +320,44 @@ fn module_step(config: &Value, external_url: Option<&str>) -> Result<Step> {
             "externalUrl {parsed} is plain http: callback tokens cross the network unencrypted; use https"
         ));
     }
+    let heard = job_ends_heard(&ends, &parsed, &mut warnings);
     Ok(Step {
         name: "module",
         ok: true,
-        detail: format!("robots call back to {parsed}; {secret}"),
+        detail: format!("robots call back to {parsed}; {secret}; {heard}"),
         code: None,
         warnings,
     })
+}
+
+/// How job ends reach conversations, with a warning for each way that is off.
+fn job_ends_heard(ends: &JobEndSettings, external_url: &str, warnings: &mut Vec<String>) -> String {
+    let webhook = format!("{external_url}/api/v1/bots/___/mod/uipath/webhook");
+    let polling = ends
+        .poll_interval_ms
+        .map(|ms| format!("polled every {} s", ms / 1000));
+    match (&ends.webhook_secret, &polling) {
+        (Some(secret), _) if secret.expose().len() < 16 => warnings.push(
+            "webhookSecret is shorter than 16 characters: use a long random string".into(),
+        ),
+        (None, Some(p)) => warnings.push(format!(
+            "webhookSecret is not set: the webhook refuses Orchestrator's calls, so job ends are only {p}"
+        )),
+        (None, None) => warnings.push(
+            "job ends are not heard: webhookSecret is not set and pollInterval is false".into(),
+        ),
+        _ => {}
+    }
+    let by_webhook = ends
+        .webhook_secret
+        .as_ref()
+        .map(|_| format!("job ends by webhook at {webhook}"));
+    match (by_webhook, polling) {
+        (Some(w), Some(p)) => format!("{w}, and {p}"),
+        (Some(w), None) => w,
+        (None, Some(p)) => format!("job ends {p}"),
+        (None, None) => "job ends are not heard".into(),
+    }
 }
 
 fn auth_kind(auth: &Auth) -> &'static str {

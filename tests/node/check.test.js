@@ -36,7 +36,8 @@ function good (extra) {
     folder: 'Shared',
     processKey: 'InvoiceBot',
     auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' },
-    externalUrl: 'https://bot.acme.com'
+    externalUrl: 'https://bot.acme.com',
+    webhookSecret: 'emu-webhook-secret-0123'
   }, extra || {})
 }
 
@@ -62,7 +63,7 @@ function run (config, args, env, botConfig) {
   })
 }
 
-const SECRETS = ['emu-app-secret', 'emu-refresh-token', 'emu-password', 'wrong-secret-1', 'wrong-refresh-2', 'wrong-password-3']
+const SECRETS = ['emu-app-secret', 'emu-webhook-secret-0123', 'emu-refresh-token', 'emu-password', 'wrong-secret-1', 'wrong-refresh-2', 'wrong-password-3']
 function assertNoSecret (r, extra) {
   const shown = r.stdout + r.stderr
   for (const s of SECRETS.concat(extra || [], Object.keys(w.orchestrator.tokens))) assert.ok(shown.indexOf(s) < 0, 'secret shown: ' + s.slice(0, 6) + '… in ' + shown)
