@@ -116,3 +116,46 @@ async fn a_bad_expires_in_is_named() {
 fn version_is_the_crate_version() {
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
 }
+
+#[wasm_bindgen_test]
+fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
+    use botpress_uipath::module::webhook_route::signature;
+    use botpress_uipath::wasm::{check_webhook, job_end_delivery};
+    let body = r#"{"Type":"job.faulted","Job":{"Id":5,"Key":"K-5","State":"Faulted","Info":"Machine lost","OutputArguments":null}}"#;
+    let sig = signature(b"whsec-wasm", body.as_bytes());
+    let input = js(&format!(
+        "({{ config: {{ webhookSecret: 'whsec-wasm' }}, signature: '{sig}', contentType: 'application/json', body: {}, now: 1, requestId: 'r', source: '127.0.0.1' }})",
+        serde_json::to_string(body).unwrap()
+    ));
+    let answer = check_webhook(input).unwrap();
+    assert_eq!(prop(&answer, "status").as_f64(), Some(200.0));
+    let ends = js_sys::Array::from(&prop(&answer, "ends"));
+    assert_eq!(ends.length(), 1);
+    let end = ends.get(0);
+    assert_eq!(prop(&end, "jobKey").as_string().as_deref(), Some("k-5"));
+    let job = js("({ botId: 'b', channel: 'web', target: 'u', jobId: 5, jobKey: 'k-5', folder: '', orchestrator: 'https://o', pollable: true, reference: 'r', processKey: 'P' })");
+    let config = js("({ messages: { Faulted: '{{processKey}} failed: {{info}}' } })");
+    let input = js_sys::Object::new();
+    Reflect::set(&input, &"config".into(), &config).unwrap();
+    Reflect::set(&input, &"job".into(), &job).unwrap();
+    Reflect::set(&input, &"end".into(), &end).unwrap();
+    let d = job_end_delivery(input.into()).unwrap();
+    let event = prop(&d, "event");
+    assert_eq!(
+        prop(&event, "type").as_string().as_deref(),
+        Some("uipath-job")
+    );
+    assert!(prop(&event, "threadId").is_undefined());
+    assert_eq!(
+        prop(&prop(&d, "message"), "text").as_string().as_deref(),
+        Some("P failed: Machine lost")
+    );
+    // Unsigned: refused, nothing to deliver.
+    let refused = check_webhook(js(&format!(
+        "({{ config: {{ webhookSecret: 'whsec-wasm' }}, body: {} }})",
+        serde_json::to_string(body).unwrap()
+    )))
+    .unwrap();
+    assert_eq!(prop(&refused, "status").as_f64(), Some(401.0));
+    assert_eq!(js_sys::Array::from(&prop(&refused, "ends")).length(), 0);
+}
