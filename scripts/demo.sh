@@ -10,4 +10,6 @@ if [ ! -f pkg/botpress_uipath_bg.wasm ] || [ -n "$(find src Cargo.toml Cargo.loc
   bash scripts/build.sh > /dev/null
 fi
 bash scripts/package-module.sh > /dev/null
+# Botpress's default database: SQLite, through the driver Botpress v12 ships (built once).
+bash scripts/build-sqlite.sh node
 exec node tests/demo.js
