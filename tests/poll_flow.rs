@@ -39,6 +39,16 @@ fn tracked(id: i64, folder: &str) -> TrackedJob {
     }
 }
 
+fn poll(fake: &Fake, jobs: &[TrackedJob]) -> flow::PollOutcome {
+    block_on(flow::poll_jobs(
+        fake,
+        &TokenCache::default(),
+        &connection(),
+        jobs,
+        5000,
+    ))
+}
+
 /// The ids of a `Jobs?$filter=Id in (…)` request.
 fn ids_of(r: &Request) -> Vec<i64> {
     let query = r.url.split_once('?').unwrap().1.replace("%20", " ");
@@ -96,13 +106,7 @@ fn one_read_per_folder_and_page_of_fifty() {
     let fake = orchestrator();
     let mut jobs: Vec<TrackedJob> = (1..=120).map(|i| tracked(i, "path:Shared")).collect();
     jobs.extend((200..203).map(|i| tracked(i, "id:7")));
-    let out = block_on(flow::poll_jobs(
-        &fake,
-        &TokenCache::default(),
-        &connection(),
-        &jobs,
-        5000,
-    ));
+    let out = poll(&fake, &jobs);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     assert_eq!(
         fake.count("/identity_/connect/token"),
@@ -166,13 +170,7 @@ fn a_failed_page_is_reported_and_the_others_still_read() {
         }
     });
     let jobs = vec![tracked(3, "path:Shared"), tracked(4, "path:Broken")];
-    let out = block_on(flow::poll_jobs(
-        &fake,
-        &TokenCache::default(),
-        &connection(),
-        &jobs,
-        5000,
-    ));
+    let out = poll(&fake, &jobs);
     assert_eq!(out.ends.len(), 1);
     assert_eq!(out.errors.len(), 1);
     assert!(
@@ -191,13 +189,7 @@ fn a_job_with_the_same_id_but_another_key_is_not_taken_for_ours() {
             json!({"value": [{"Id": 3, "Key": "someone-else", "State": "Successful"}]}),
         )
     });
-    let out = block_on(flow::poll_jobs(
-        &fake,
-        &TokenCache::default(),
-        &connection(),
-        &[tracked(3, "")],
-        5000,
-    ));
+    let out = poll(&fake, &[tracked(3, "")]);
     assert!(out.ends.is_empty());
     assert_eq!(
         fake.last("/odata/Jobs?")

@@ -13,12 +13,12 @@ use wasm_bindgen_futures::JsFuture;
 use super::exports::{to_js, to_js_error, TOKENS};
 use super::fetch::FetchTransport;
 use super::host::{self, Logger};
-use super::routes::{limit_log, route_input, text_of};
+use super::routes::{body_of, limit_log, route_input};
 use crate::config::{Connection, Conversation, JobSettings};
 use crate::error::{Error, Result};
 use crate::fields::Layers;
 use crate::flow;
-use crate::module::{self, Body, JobEnd, JobEndSettings, TrackedJob, WebhookRequest};
+use crate::module::{self, JobEnd, JobEndSettings, TrackedJob, WebhookRequest};
 use crate::orchestrator::JobStart;
 
 /// The deadline of one poll page, milliseconds.
@@ -46,16 +46,7 @@ pub fn check_webhook(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let (input, routes) = route_input(&input)?;
         let settings = JobEndSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
-        let flag = |name: &str| input.get(name).and_then(Value::as_bool).unwrap_or(false);
-        let body = if flag("tooLarge") {
-            Body::TooLarge
-        } else if flag("timedOut") {
-            Body::TimedOut
-        } else if let Some(parsed) = input.get("parsedBody") {
-            Body::Parsed(parsed)
-        } else {
-            Body::Text(text_of(&input, "body"))
-        };
+        let body = body_of(&input);
         let request = WebhookRequest {
             signature: input.get("signature").and_then(Value::as_str),
             content_type: input.get("contentType").and_then(Value::as_str),

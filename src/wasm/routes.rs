@@ -66,16 +66,7 @@ pub fn issue_callback_token(input: JsValue) -> Result<JsValue, JsValue> {
 pub fn check_callback(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let (input, settings) = route_input(&input)?;
-        let flag = |name: &str| input.get(name).and_then(Value::as_bool).unwrap_or(false);
-        let body = if flag("tooLarge") {
-            Body::TooLarge
-        } else if flag("timedOut") {
-            Body::TimedOut
-        } else if let Some(parsed) = input.get("parsedBody") {
-            Body::Parsed(parsed)
-        } else {
-            Body::Text(text_of(&input, "body"))
-        };
+        let body = body_of(&input);
         let request = CallbackRequest {
             url_bot_id: text_of(&input, "urlBotId"),
             authorization: input.get("authorization").and_then(Value::as_str),
@@ -107,6 +98,21 @@ pub(super) fn route_input(input: &JsValue) -> Result<(Value, RouteSettings)> {
     let input = host::to_json(input, "input")?;
     let settings = RouteSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
     Ok((input, settings))
+}
+
+/// The body as the backend's `readBody` handed it over: `tooLarge`, `timedOut`,
+/// `parsedBody` (what a Botpress parser left) or the raw `body` text.
+pub(super) fn body_of(input: &Value) -> Body<'_> {
+    let flag = |name: &str| input.get(name).and_then(Value::as_bool).unwrap_or(false);
+    if flag("tooLarge") {
+        Body::TooLarge
+    } else if flag("timedOut") {
+        Body::TimedOut
+    } else if let Some(parsed) = input.get("parsedBody") {
+        Body::Parsed(parsed)
+    } else {
+        Body::Text(text_of(input, "body"))
+    }
 }
 
 pub(super) fn text_of<'a>(input: &'a Value, name: &str) -> &'a str {
