@@ -4,20 +4,22 @@
 // - Node < 18 has no `fetch`, `Request`, `Headers`, `Response`: node-fetch supplies them
 //   on the global object (the wasm builds requests with `new Request`). A runtime's own
 //   fetch is never replaced.
+// - Requests go over node:http/https with keep-alive agents (a bounded number of
+//   sockets), on every Node version: connections are reused, Node 12 included. A reused
+//   connection the server had closed fails as a network error, which the core retries
+//   where that is safe.
 // - Proxies: the wasm sends every request through `proxyAwareFetch`, handed to it with
-//   `setFetch`, so nothing global changes on Node 18+. For each request it asks
-//   proxy-from-env (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, either case, read at
-//   call time); with a proxy the request goes through node-fetch and a proxy agent
-//   (CONNECT for https).
-// - Without a proxy, requests go over node:http/https with keep-alive agents (a bounded
-//   number of sockets), on every Node version: connections are reused, Node 12
-//   included. A reused connection the server had closed fails as a network error,
-//   which the core retries where that is safe.
-// - node-fetch is loaded only where it is needed (Node < 18, or a proxy), so requiring
-//   the package on a current Node does not pay for it.
+//   `setFetch`, so nothing global changes. For each request it asks proxy-from-env
+//   (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, either case, read at call time). An
+//   http URL goes to the proxy in absolute form over kept-alive connections to the
+//   proxy; an https URL through a CONNECT tunnel that the agent keeps and reuses (one
+//   TLS connection per target, as without a proxy). `user:password@` in the proxy URL
+//   becomes Proxy-Authorization.
+// - node-fetch is loaded only on Node < 18, for the fetch classes.
 
 const http = require('http')
 const https = require('https')
+const tls = require('tls')
 const { getProxyForUrl } = require('proxy-from-env')
 
 const nodeFetch = () => require('node-fetch')
@@ -35,11 +37,10 @@ function ensureFetch () {
   return 'node-fetch'
 }
 
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS }
+
 function agentOf (protocol) {
-  if (!keepAlive) {
-    const options = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS }
-    keepAlive = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) }
-  }
+  if (!keepAlive) keepAlive = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Agent(AGENT_OPTIONS) }
   return keepAlive[protocol]
 }
 
@@ -56,14 +57,24 @@ function answer (status, rawHeaders, body) {
  * Node below 18 it spares node-fetch, which leaks a socket listener per request on a
  * kept-alive connection there.
  */
-function httpFetch (request) {
+function httpFetch (request, via) {
   return new Promise((resolve, reject) => {
     const url = new URL(request.url)
     const body = request.body
     const headers = Object.assign({}, request.headers)
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
-    const transport = url.protocol === 'https:' ? https : http
-    const req = transport.request(url, { method: request.method, headers: headers, agent: agentOf(url.protocol) }, (res) => {
+    let target = url
+    let options = { method: request.method, headers: headers, agent: agentOf(url.protocol) }
+    if (via) {
+      // Through a proxy: the proxy's own connection (http URL, absolute form) or a tunnel.
+      options.agent = via.agent
+      if (!via.tunnel) {
+        target = via.proxy
+        options = Object.assign(options, { path: request.url, headers: Object.assign(headers, { host: url.host }, via.auth ? { 'proxy-authorization': via.auth } : {}) })
+      }
+    }
+    const transport = target.protocol === 'https:' ? https : http
+    const req = transport.request(target, options, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
       res.on('end', () => resolve(answer(res.statusCode, res.headers, Buffer.concat(chunks).toString('utf8'))))
@@ -79,30 +90,56 @@ function httpFetch (request) {
   })
 }
 
-const agents = new Map()
+const proxies = new Map()
 
-function agentFor (url, proxy) {
-  const secure = url.indexOf('https:') === 0
-  const key = (secure ? 'https ' : 'http ') + proxy
-  if (!agents.has(key)) {
-    const Agent = secure ? require('https-proxy-agent') : require('http-proxy-agent')
-    // These agents (agent-base 6) open a connection per request: through a proxy,
-    // connections are not reused yet (README, "Limitations").
-    agents.set(key, new Agent(proxy))
+/**
+ * How to reach `protocol` URLs through `proxyUrl`, kept per proxy: an http URL over a
+ * kept-alive agent to the proxy itself; an https URL over an agent whose connections are
+ * CONNECT tunnels, kept alive and reused like any other.
+ */
+function proxyRoute (protocol, proxyUrl) {
+  const key = protocol + ' ' + proxyUrl
+  if (!proxies.has(key)) {
+    const proxy = new URL(proxyUrl)
+    const auth = proxy.username
+      ? 'Basic ' + Buffer.from(decodeURIComponent(proxy.username) + ':' + decodeURIComponent(proxy.password)).toString('base64')
+      : null
+    let agent
+    if (protocol === 'https:') {
+      agent = new https.Agent(AGENT_OPTIONS)
+      agent.createConnection = (options, done) => { tunnel(proxy, auth, options, done) }
+    } else {
+      agent = new (proxy.protocol === 'https:' ? https : http).Agent(AGENT_OPTIONS)
+    }
+    proxies.set(key, { proxy: proxy, auth: auth, agent: agent, tunnel: protocol === 'https:' })
   }
-  return agents.get(key)
+  return proxies.get(key)
+}
+
+/** Opens a CONNECT tunnel through the proxy and TLS inside it; `done(err, socket)`. */
+function tunnel (proxy, auth, options, done) {
+  const authority = options.host + ':' + options.port
+  const headers = { host: authority }
+  if (auth) headers['proxy-authorization'] = auth
+  const connect = (proxy.protocol === 'https:' ? https : http).request({
+    hostname: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), method: 'CONNECT', path: authority, headers: headers, agent: false
+  })
+  connect.once('connect', (res, socket) => {
+    if (res.statusCode !== 200) {
+      socket.destroy()
+      return done(new Error('the proxy refused the tunnel to ' + authority + ': HTTP ' + res.statusCode))
+    }
+    done(null, tls.connect(Object.assign({}, options, { socket: socket, servername: options.servername || options.host })))
+  })
+  connect.once('error', done)
+  connect.end()
 }
 
 /** The wasm's request (plain data, see httpFetch): through the proxy the environment names for its URL. */
 function proxyAwareFetch (request) {
   const proxy = getProxyForUrl(request.url)
   if (!proxy) return httpFetch(request)
-  return nodeFetch()(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body: request.body,
-    agent: agentFor(request.url, proxy)
-  })
+  return httpFetch(request, proxyRoute(new URL(request.url).protocol, proxy))
 }
 
 module.exports = { ensureFetch, proxyAwareFetch, httpFetch }

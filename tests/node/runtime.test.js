@@ -4,6 +4,11 @@
 
 const assert = require('assert')
 const http = require('http')
+const https = require('https')
+const fs = require('fs')
+const os = require('os')
+const path = require('path')
+const childProcess = require('child_process')
 const { test, before, after } = require('../support/harness')
 const { startWorld } = require('../support/fixture')
 const { runTrusted } = require('../support/module')
@@ -85,9 +90,13 @@ test('fetch: the runtime\'s own where it has one, node-fetch below Node 18', () 
   if (major >= 18) assert.notStrictEqual(globalThis.fetch, require('node-fetch'), 'native fetch untouched')
 })
 
-/** A forward HTTP proxy on loopback that records the absolute URLs it was asked for. */
+/**
+ * A forward HTTP proxy on loopback that records the absolute URLs it was asked for, the
+ * CONNECT tunnels it opened (with their Proxy-Authorization) and its client connections.
+ */
 function startProxy () {
   const seen = []
+  const tunnels = []
   const server = http.createServer((req, res) => {
     seen.push(req.method + ' ' + req.url)
     const target = new URL(req.url)
@@ -98,10 +107,26 @@ function startProxy () {
     upstream.on('error', () => { res.writeHead(502); res.end() })
     req.pipe(upstream)
   })
+  const stats = { connections: 0 }
+  const sockets = new Set()
+  server.on('connection', (socket) => { stats.connections++; sockets.add(socket); socket.on('close', () => sockets.delete(socket)) })
+  server.on('connect', (req, client) => {
+    tunnels.push({ authority: req.url, auth: req.headers['proxy-authorization'] })
+    const [host, port] = req.url.split(':')
+    const upstream = require('net').connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      upstream.pipe(client)
+      client.pipe(upstream)
+    })
+    upstream.on('error', () => client.destroy())
+    client.on('error', () => upstream.destroy())
+  })
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
     url: 'http://127.0.0.1:' + server.address().port,
     seen: seen,
-    close: () => new Promise((done) => server.close(done))
+    tunnels: tunnels,
+    stats: stats,
+    close: () => new Promise((done) => { server.close(done); sockets.forEach((s) => s.destroy()) })
   })))
 }
 
@@ -121,6 +146,12 @@ test('HTTP_PROXY is honoured and NO_PROXY bypasses it', async () => {
     assert.strictEqual(body.headers['x-uipath-folderpath'], 'Shared', 'headers survive the proxy path')
     assert.strictEqual(typeof body.json.startInfo.InputArguments, 'string', 'body survives the proxy path')
 
+    // Kept-alive connections to the proxy: a second start opens none.
+    const connections = proxy.stats.connections
+    await uipath.startUiPathJob(w.bp, w.event(), w.args({ botpressToken: false, auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret', scope: 'OR.Jobs OR.Execution.Read' } }))
+    assert.ok(connections >= 1 && connections <= 2, 'connections to the proxy: ' + connections)
+    assert.strictEqual(proxy.stats.connections, connections, 'the second start reused the connection to the proxy')
+
     const count = proxy.seen.length
     process.env.NO_PROXY = '127.0.0.1'
     await uipath.startUiPathJob(w.bp, w.event(), w.args({ botpressToken: false }))
@@ -130,5 +161,44 @@ test('HTTP_PROXY is honoured and NO_PROXY bypasses it', async () => {
       if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]
     }
     await proxy.close()
+  }
+})
+
+test('https through a proxy: one CONNECT tunnel, kept and reused, with Proxy-Authorization', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'uipath-tls-'))
+  const made = childProcess.spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' })
+  assert.strictEqual(made.status, 0, 'openssl is needed to make a test certificate: ' + made.stderr)
+  const tlsStats = { connections: 0 }
+  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ path: req.url, method: req.method }))
+  })
+  server.on('secureConnection', () => tlsStats.connections++)
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const proxy = await startProxy()
+  try {
+    // A fresh process: NODE_EXTRA_CA_CERTS is read when Node starts.
+    const script = "const f = require(process.argv[1]); (async () => { const out = []; for (let i = 0; i < 3; i++) { const r = await f.proxyAwareFetch({ url: process.argv[2] + '/odata/Jobs(' + i + ')', method: 'GET', headers: { accept: 'application/json' } }); out.push([r.status, await r.text()]) } console.log(JSON.stringify(out)); process.exit(0) })().catch((e) => { console.error(e.message); process.exit(1) })"
+    const proxyUrl = proxy.url.replace('http://', 'http://bot%40acme:p%3Ass@')
+    const child = childProcess.spawn(process.execPath, ['-e', script, path.join(__dirname, '..', '..', 'js-shim', 'fetch.js'), 'https://localhost:' + server.address().port],
+      { env: Object.assign({}, process.env, { NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'), HTTPS_PROXY: proxyUrl, https_proxy: '', NO_PROXY: '', no_proxy: '' }) })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => { stdout += d })
+    child.stderr.on('data', (d) => { stderr += d })
+    const code = await new Promise((resolve) => child.on('close', resolve))
+    assert.strictEqual(code, 0, stderr)
+    const out = JSON.parse(stdout)
+    assert.deepStrictEqual(out.map((r) => r[0]), [200, 200, 200])
+    assert.strictEqual(JSON.parse(out[2][1]).path, '/odata/Jobs(2)')
+    assert.strictEqual(proxy.tunnels.length, 1, 'one tunnel for three requests: ' + JSON.stringify(proxy.tunnels))
+    assert.strictEqual(proxy.tunnels[0].authority, 'localhost:' + server.address().port)
+    assert.strictEqual(proxy.tunnels[0].auth, 'Basic ' + Buffer.from('bot@acme:p:ss').toString('base64'))
+    assert.strictEqual(tlsStats.connections, 1, 'one TLS connection, reused')
+  } finally {
+    await proxy.close()
+    await new Promise((resolve) => server.close(resolve))
+    fs.rmSync ? fs.rmSync(dir, { recursive: true, force: true }) : childProcess.spawnSync('rm', ['-rf', dir])
   }
 })
