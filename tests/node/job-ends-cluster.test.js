@@ -31,10 +31,26 @@ after(async () => {
   if (pg) pg.stop()
 })
 
+/**
+ * Botpress's `bp.distributed` lock as its job service gives it (Redis in a cluster):
+ * `acquireLock(resource, ms)` answers a lock, or undefined while another holds it.
+ */
+function sharedLocks () {
+  const until = new Map()
+  return {
+    async acquireLock (resource, ms) {
+      if ((until.get(resource) || 0) > Date.now()) return undefined
+      until.set(resource, Date.now() + ms)
+      return { unlock: async () => until.delete(resource), extend: async (more) => until.set(resource, Date.now() + more) }
+    }
+  }
+}
+
 /** One Botpress server of the cluster: its own host, Knex pool and job-end machinery. */
-async function server (name) {
+async function server (name, distributed) {
   const db = postgresDatabase(pg.url)
   const host = await startBotpress({ database: db, globalConfig: { webhookSecret: SECRET, pollInterval: false } })
+  if (distributed) host.bp.distributed = distributed
   host.bp.config.getModuleConfigForBot = async () => ({
     cloudUrl: orchestrator.origin, organization: 'acme', tenant: 'DefaultTenant',
     auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' }, folder: 'Shared', processKey: 'InvoiceBot'
@@ -150,4 +166,23 @@ test('a restart: a new server on the same database delivers jobs the old one tra
   assert.strictEqual(seen.size, 8)
   assert.ok(fresh.host.events.every((e) => e.payload.state === 'Faulted' && e.payload.info === 'Machine lost'))
   assert.strictEqual((await fresh.ends.pollOnce()).delivered, 0)
+})
+
+test('with bp.distributed (a Redis lock in a cluster), one server polls per interval', async () => {
+  const locks = sharedLocks()
+  const a = await server('lock-A', locks)
+  const b = await server('lock-B', locks)
+  const jobs = await startHeld(3)
+  orchestrator.webhooks.drop(100)
+  for (const j of jobs) orchestrator.endJob(orchestrator.jobs.find((x) => x.Id === j.id), 'Successful', 'Job completed')
+  const reads = () => orchestrator.requests.filter((r) => /\/odata\/Jobs$/.test(r.path)).length
+  const before = reads()
+  const [ra, rb] = await Promise.all([a.ends.pollOnce(), b.ends.pollOnce()])
+  assert.deepStrictEqual([ra.skipped || false, rb.skipped || false].sort(), [false, true], 'one of the two polled')
+  assert.strictEqual(reads() - before, 1, 'one batched read for the cluster')
+  assert.strictEqual(ra.delivered + rb.delivered, 3)
+  assert.strictEqual(deliveredBy([a, b], jobs).size, 3)
+  assert.strictEqual((await b.ends.pollOnce()).skipped, true, 'the lock lasts the interval')
+  await a.close()
+  await b.close()
 })

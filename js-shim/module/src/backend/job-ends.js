@@ -130,11 +130,18 @@ function createJobEnds (bp) {
     send(bp, req, res, answer)
   }
 
-  /** One poll round: the open jobs, per bot, read in batches by the core; ends delivered. */
+  /**
+   * One poll round: the open jobs, per bot, read in batches by the core; ends delivered.
+   * With `bp.distributed` (Redis in a cluster, a local lock otherwise) one server polls
+   * per interval: the round's lock is held for the interval and not given back, so the
+   * other servers' timers find it taken. Without it every server polls, and the claim
+   * still delivers each end once.
+   */
   function pollOnce () {
     if (!store) return Promise.resolve({ delivered: 0 })
     if (round) return round
     round = (async () => {
+      if (!(await takeRound())) return { delivered: 0, open: 0, skipped: true }
       const now = Date.now()
       await store.expire(now)
       const jobs = await store.open(now, ROUND_LIMIT)
@@ -144,29 +151,42 @@ function createJobEnds (bp) {
         byBot.get(job.botId).push(job)
       }
       let delivered = 0
-      for (const [botId, list] of byBot) {
-        let result
-        try {
-          const config = await bp.config.getModuleConfigForBot('uipath', botId)
-          result = await core.pollJobs({ config: config, jobs: list })
-        } catch (err) {
-          log(botId).warn('[uipath] could not poll ' + list.length + ' tracked job(s): ' + err.message)
-          continue
-        }
-        for (const line of result.errors.concat(result.warnings)) log(botId).warn('[uipath] poll: ' + line)
-        const byKey = new Map(list.map((j) => [j.jobKey, j]))
-        const ends = result.ends.filter((e) => byKey.has(e.jobKey))
-        await inBatches(ends, CONCURRENCY, async (end) => {
-          try {
-            if (await deliver(byKey.get(end.jobKey), end, 'poll')) delivered++
-          } catch (err) {
-            log(botId).warn('[uipath] job ' + end.jobId + ': ' + err.message + '; the next poll tries again')
-          }
-        })
-      }
+      for (const [botId, list] of byBot) delivered += await pollBot(botId, list)
       return { delivered: delivered, open: jobs.length }
     })().finally(() => { round = null })
     return round
+  }
+
+  /** Whether this server polls this interval (always, without bp.distributed). */
+  async function takeRound () {
+    const distributed = bp.distributed
+    if (!distributed || typeof distributed.acquireLock !== 'function') return true
+    const s = await settings()
+    const hold = Math.max(500, (s.pollIntervalMs || 30000) - 1000)
+    return Boolean(await distributed.acquireLock('uipath/job-ends/poll', hold))
+  }
+
+  async function pollBot (botId, list) {
+    let result
+    try {
+      const config = await bp.config.getModuleConfigForBot('uipath', botId)
+      result = await core.pollJobs({ config: config, jobs: list })
+    } catch (err) {
+      log(botId).warn('[uipath] could not poll ' + list.length + ' tracked job(s): ' + err.message)
+      return 0
+    }
+    for (const line of result.errors.concat(result.warnings)) log(botId).warn('[uipath] poll: ' + line)
+    const byKey = new Map(list.map((j) => [j.jobKey, j]))
+    const ends = result.ends.filter((e) => byKey.has(e.jobKey))
+    let delivered = 0
+    await inBatches(ends, CONCURRENCY, async (end) => {
+      try {
+        if (await deliver(byKey.get(end.jobKey), end, 'poll')) delivered++
+      } catch (err) {
+        log(botId).warn('[uipath] job ' + end.jobId + ': ' + err.message + '; the next poll tries again')
+      }
+    })
+    return delivered
   }
 
   return { start, stop, webhook, pollOnce, deliver, owner: owner }
