@@ -221,7 +221,7 @@ impl Auth {
 
     /// Reads the token endpoint's answer: the token and how long it lives, in seconds.
     pub fn parse_token_response(&self, response: &Response) -> Result<AccessToken> {
-        let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+        let body: Value = crate::json::from_str(&response.body).unwrap_or(Value::Null);
         if let Auth::Password {
             tenancy_name,
             username,

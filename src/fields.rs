@@ -61,7 +61,7 @@ pub fn present(value: Option<&Value>) -> Option<&Value> {
 pub fn string(field: &str, value: &Value) -> Result<String> {
     match value {
         Value::String(s) => Ok(s.trim().to_string()),
-        Value::Number(n) => Ok(n.to_string()),
+        Value::Number(n) => Ok(crate::json::number_text(n)),
         _ => Err(Error::config(format!("{field} must be a string"))),
     }
 }
@@ -85,7 +85,7 @@ pub fn integer(field: &str, value: &Value, min: i64, max: i64) -> Result<i64> {
 pub fn object(field: &str, value: &Value) -> Result<Map<String, Value>> {
     match value {
         Value::Object(m) => Ok(m.clone()),
-        Value::String(s) => match serde_json::from_str::<Value>(s) {
+        Value::String(s) => match crate::json::from_str::<Value>(s) {
             Ok(Value::Object(m)) => Ok(m),
             _ => Err(Error::config(format!(
                 "{field} must be an object (or a string holding a JSON object)"
@@ -101,7 +101,7 @@ pub fn id_list(field: &str, value: &Value) -> Result<Vec<i64>> {
     let array = match value {
         Value::Array(a) => a,
         Value::String(s) => {
-            owned = serde_json::from_str::<Vec<Value>>(s)
+            owned = crate::json::from_str::<Vec<Value>>(s)
                 .map_err(|_| Error::config(format!("{field} must be an array of ids")))?;
             &owned
         }

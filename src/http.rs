@@ -83,7 +83,7 @@ impl Request {
 
     /// Sets a JSON body and its content type.
     pub fn json(mut self, body: &serde_json::Value) -> Self {
-        self.body = Some(Secret::new(body.to_string()));
+        self.body = Some(Secret::new(crate::json::to_string(body)));
         self.header("Content-Type", "application/json")
     }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fields;
 pub mod flow;
 pub mod http;
+pub mod json;
 pub mod jwt;
 pub mod module;
 pub mod odata;

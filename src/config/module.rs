@@ -49,7 +49,7 @@ impl ConfigLayers {
             let Some((_, raw)) = self.env.iter().find(|(k, _)| *k == key) else {
                 continue;
             };
-            let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
+            let value = crate::json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             set_path(&mut out, &option, value);
         }
         out

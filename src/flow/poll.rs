@@ -134,7 +134,7 @@ async fn read_page<T: Transport>(
             )
         };
         let body: serde_json::Value =
-            serde_json::from_str(&response.body).map_err(|_| unexpected())?;
+            crate::json::from_str(&response.body).map_err(|_| unexpected())?;
         let list = body
             .get("value")
             .and_then(serde_json::Value::as_array)

@@ -248,7 +248,7 @@ pub(super) async fn fetch_botpress_token<T: Transport>(
         }
         Err(e) => return Err(e),
     };
-    let answer = serde_json::from_str::<Answer>(&response.body)
+    let answer = crate::json::from_str::<Answer>(&response.body)
         .ok()
         .and_then(|a| a.token);
     match (response.is_success(), answer) {

@@ -58,10 +58,10 @@ pub fn json_object(
         }
     }
     let value = match body {
-        Body::Text(text) => serde_json::from_str::<Value>(text).ok(),
+        Body::Text(text) => crate::json::from_str::<Value>(text).ok(),
         Body::Parsed(value) => {
             // Botpress's parser has its own, larger limit: apply ours to what it kept.
-            if value.to_string().len() as u64 > max_bytes {
+            if crate::json::to_string(value).len() as u64 > max_bytes {
                 return Err(too_large(max_bytes));
             }
             Some(value.clone())

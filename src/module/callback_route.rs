@@ -157,7 +157,7 @@ fn approve(
     // The activity sends an object; a JSON string holding one is accepted too.
     let message = match body.get("message") {
         Some(Value::Object(m)) => Some(m.clone()),
-        Some(Value::String(s)) => match serde_json::from_str(s) {
+        Some(Value::String(s)) => match crate::json::from_str(s) {
             Ok(Value::Object(m)) => Some(m),
             _ => None,
         },

@@ -63,7 +63,7 @@ impl JobEndSettings {
         };
         let messages = match fields::present(config.get("messages")) {
             None => Map::new(),
-            Some(Value::String(s)) => object_of(&serde_json::from_str(s).unwrap_or_default())?,
+            Some(Value::String(s)) => object_of(&crate::json::from_str(s).unwrap_or_default())?,
             Some(v) => object_of(v)?,
         };
         Ok(JobEndSettings {
@@ -272,7 +272,7 @@ fn value_of(name: &str, job: &TrackedJob, end: &JobEnd) -> String {
     let text = |v: Option<&Value>| match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        Some(other) => crate::json::to_string(other),
     };
     match name {
         "processKey" => job.process_key.clone(),

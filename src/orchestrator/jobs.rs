@@ -124,7 +124,7 @@ pub fn parse_job(entity: &Value) -> Result<ParsedJob> {
             ErrorCode::OrchestratorError,
             format!(
                 "unexpected job answer from Orchestrator (no Id, Key and State): {}",
-                super::excerpt(&entity.to_string())
+                super::excerpt(&crate::json::to_string(entity))
             ),
         ));
     };
@@ -132,7 +132,7 @@ pub fn parse_job(entity: &Value) -> Result<ParsedJob> {
     let output_arguments = match e.get("OutputArguments") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match crate::json::from_str::<Value>(s) {
             Ok(v) => Some(v),
             Err(_) => {
                 warning = Some(format!(

@@ -99,7 +99,7 @@ pub fn parse_collection<T: for<'de> Deserialize<'de>>(
     struct Collection<T> {
         value: Vec<T>,
     }
-    serde_json::from_str::<Collection<T>>(&response.body)
+    crate::json::from_str::<Collection<T>>(&response.body)
         .map(|c| c.value)
         .map_err(|e| {
             Error::new(
@@ -116,7 +116,7 @@ pub fn parse_collection<T: for<'de> Deserialize<'de>>(
 /// Maps an Orchestrator error answer to the package's error, keeping status,
 /// `errorCode` and `traceId`. `action` says what was being done, for the message.
 pub fn parse_error(response: &Response, action: &str, folder: Option<&Folder>) -> Error {
-    let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
+    let body: Value = crate::json::from_str(&response.body).unwrap_or(Value::Null);
     // Orchestrator's own shape is {message, errorCode, traceId}; OData parse errors
     // come as {error: {code, message}}.
     let message = body["message"]

@@ -93,7 +93,7 @@ pub fn start_info(
         "ReleaseKey": release.key,
         "Strategy": settings.strategy,
         "JobsCount": settings.jobs_count,
-        "InputArguments": Value::Object(input.clone()).to_string(),
+        "InputArguments": crate::json::to_string(input),
         "Reference": reference,
     });
     if !settings.robot_ids.is_empty() {
