@@ -1,7 +1,8 @@
-//! JSON text in and out of the core. Natively, serde_json's parser and printer; in the
-//! wasm, the host's own `JSON.parse` and `JSON.stringify` with serde-wasm-bindgen between
-//! them and the Rust values, so the `.wasm` carries no JSON text parser or printer, nor
-//! the float code they need. Values themselves stay `serde_json::Value`.
+//! JSON text in and out of the core. Natively, serde_json's parser and printer. In the
+//! wasm, the host's own `JSON.parse` with serde-wasm-bindgen after it, and the small
+//! printer below (not `JSON.stringify`: a JS object would turn a `__proto__` key into a
+//! prototype and drop it), so the `.wasm` carries no serde_json text parser or printer.
+//! Values themselves stay `serde_json::Value`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,13 +18,68 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
     imp::to_string(value)
 }
 
-/// A JSON number as text (`2`, `-7`, `0.5`), as `JSON.stringify` writes it.
+/// A JSON number as text (`2`, `-7`, `0.5`).
 pub fn number_text(n: &Number) -> String {
-    match (n.as_i64(), n.as_u64()) {
-        (Some(i), _) => i.to_string(),
-        (None, Some(u)) => u.to_string(),
-        _ => to_string(&Value::Number(n.clone())),
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (None, Some(u), _) => u.to_string(),
+        (None, None, Some(f)) => f.to_string(),
+        _ => "null".into(),
     }
+}
+
+/// Compact JSON text of a value: keys in the map's order, strings escaped as JSON
+/// requires (quote, backslash, control characters), everything else as is.
+pub fn write_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&number_text(n)),
+        Value::String(s) => write_str(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(out, k);
+                out.push(':');
+                write_value(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -49,12 +105,11 @@ mod imp {
     }
 
     pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-        value
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .ok()
-            .and_then(|js| js_sys::JSON::stringify(&js).ok())
-            .and_then(|s| s.as_string())
-            .unwrap_or_default()
+        let mut out = String::new();
+        if let Ok(v) = serde_json::to_value(value) {
+            write_value(&mut out, &v);
+        }
+        out
     }
 }
 
@@ -71,5 +126,24 @@ mod tests {
         assert!(from_str::<Value>("{oops").is_err());
         assert_eq!(number_text(&Number::from(-7)), "-7");
         assert_eq!(number_text(&Number::from_f64(0.5).unwrap()), "0.5");
+    }
+
+    #[test]
+    fn the_wasm_printer_writes_what_serde_json_writes() {
+        let values = [
+            json!({"__proto__": {"x": 1}, "a": [true, false, null], "b": "q\"uote\\ back\nline\ttab\u{1}\u{1f} é ✅"}),
+            json!([1, -2, 3.25, 1e-7, u64::MAX, i64::MIN, "", {}]),
+            json!("plain"),
+        ];
+        for v in values {
+            let mut out = String::new();
+            write_value(&mut out, &v);
+            assert_eq!(from_str::<Value>(&out).unwrap(), v, "{out}");
+            // Floats may be spelled otherwise (0.0000001 for 1e-7): the same number.
+            let theirs = serde_json::to_string(&v).unwrap();
+            if !theirs.contains("e-") {
+                assert_eq!(out, theirs);
+            }
+        }
     }
 }

@@ -159,3 +159,17 @@ fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
     assert_eq!(prop(&refused, "status").as_f64(), Some(401.0));
     assert_eq!(js_sys::Array::from(&prop(&refused, "ends")).length(), 0);
 }
+
+#[wasm_bindgen_test]
+fn json_text_through_the_host_keeps_every_key_and_value() {
+    use botpress_uipath::json;
+    let text = r#"{"__proto__":{"x":1},"a":[1,2.5,-3,"é\n\"q\""],"big":9007199254740991,"n":null}"#;
+    let v: serde_json::Value = json::from_str(text).unwrap();
+    assert_eq!(v["__proto__"]["x"], 1);
+    assert_eq!(v["big"].as_i64(), Some(9_007_199_254_740_991));
+    assert_eq!(
+        json::to_string(&v),
+        r#"{"__proto__":{"x":1},"a":[1,2.5,-3,"é\n\"q\""],"big":9007199254740991,"n":null}"#
+    );
+    assert!(json::from_str::<serde_json::Value>("{oops").is_err());
+}
