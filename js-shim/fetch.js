@@ -1,9 +1,10 @@
 'use strict'
 // How the wasm code reaches the network.
 //
-// - Node < 18 has no `fetch`, `Request`, `Headers`, `Response`: node-fetch supplies them
-//   on the global object (the wasm builds requests with `new Request`). A runtime's own
-//   fetch is never replaced.
+// - The wasm sends every request through the transport below (handed to it with
+//   `setFetch`, as plain data), so it needs no `fetch`, `Request` or `Headers` of the
+//   runtime: Node 12 and 16, which have none, need no polyfill, and nothing global is
+//   installed or replaced on any version.
 // - Requests go over node:http/https with keep-alive agents (a bounded number of
 //   sockets), on every Node version: connections are reused, Node 12 included. A reused
 //   connection the server had closed fails as a network error, which the core retries
@@ -15,27 +16,15 @@
 //   proxy; an https URL through a CONNECT tunnel that the agent keeps and reuses (one
 //   TLS connection per target, as without a proxy). `user:password@` in the proxy URL
 //   becomes Proxy-Authorization.
-// - node-fetch is loaded only on Node < 18, for the fetch classes.
 
 const http = require('http')
 const https = require('https')
 const tls = require('tls')
 const { getProxyForUrl } = require('proxy-from-env')
 
-const nodeFetch = () => require('node-fetch')
 // Sockets per host and scheme: enough for many conversations at once, never unbounded.
 const MAX_SOCKETS = 16
 let keepAlive = null
-
-function ensureFetch () {
-  if (typeof globalThis.fetch === 'function') return 'native'
-  const f = nodeFetch()
-  globalThis.fetch = f
-  if (typeof globalThis.Request !== 'function') globalThis.Request = f.Request
-  if (typeof globalThis.Headers !== 'function') globalThis.Headers = f.Headers
-  if (typeof globalThis.Response !== 'function') globalThis.Response = f.Response
-  return 'node-fetch'
-}
 
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS }
 
@@ -53,9 +42,8 @@ function answer (status, rawHeaders, body) {
 /**
  * The wasm's request over node:http/https with keep-alive agents, where no proxy applies,
  * on every Node version: `{ url, method, headers, body?, signal? }` (plain data) in,
- * `{ status, headers.entries(), text() }` out. Cheaper than a runtime's fetch, and on
- * Node below 18 it spares node-fetch, which leaks a socket listener per request on a
- * kept-alive connection there.
+ * `{ status, headers.entries(), text() }` out. Cheaper than a runtime's fetch, and the
+ * same on every Node version.
  */
 function httpFetch (request, via) {
   return new Promise((resolve, reject) => {
@@ -142,4 +130,4 @@ function proxyAwareFetch (request) {
   return httpFetch(request, proxyRoute(new URL(request.url).protocol, proxy))
 }
 
-module.exports = { ensureFetch, proxyAwareFetch, httpFetch }
+module.exports = { proxyAwareFetch, httpFetch }

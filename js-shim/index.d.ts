@@ -162,5 +162,5 @@ export function moduleConfig(layers: { schema: object; global?: object; env?: Re
 export function getBotpressToken(bp: BotpressSdk, event: BotpressEvent, options?: { expiresIn?: string | number; timeoutMs?: number }): Promise<string>
 export const ERROR_CODES: ReadonlyArray<UiPathErrorCode>
 export const version: string
-/** Where `fetch` comes from: the runtime's own, or node-fetch on Node < 18. */
-export const fetchSource: 'native' | 'node-fetch'
+/** What carries the requests: the package's own node:http/https transport, on every Node version. */
+export const fetchSource: 'node:http'

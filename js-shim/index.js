@@ -1,11 +1,12 @@
 'use strict'
 // botpress-uipath: the thin CommonJS shim around the wasm core (see README).
-// It loads pkg/ once, supplies fetch where Node has none, and turns the core's
-// errors into UiPathError. No UiPath logic lives here.
+// It loads pkg/ once, hands it the HTTP transport (keep-alive, proxies; js-shim/fetch.js),
+// and turns the core's errors into UiPathError. No UiPath logic lives here.
 
-const { ensureFetch, proxyAwareFetch } = require('./fetch')
+const { proxyAwareFetch } = require('./fetch')
 
-const fetchSource = ensureFetch()
+// What carries the requests: the shim's node:http/https transport, on every Node version.
+const fetchSource = 'node:http'
 const core = require('../pkg/botpress_uipath.js')
 core.setFetch(proxyAwareFetch)
 

@@ -84,10 +84,15 @@ test('the jobs calls in both action modes: read, stop, wait', async () => {
   }
 })
 
-test('fetch: the runtime\'s own where it has one, node-fetch below Node 18', () => {
+test('fetch: the package installs nothing global; its own transport carries every request', () => {
+  assert.strictEqual(uipath.fetchSource, 'node:http')
   const major = Number(process.versions.node.split('.')[0])
-  assert.strictEqual(uipath.fetchSource, major >= 18 ? 'native' : 'node-fetch')
-  if (major >= 18) assert.notStrictEqual(globalThis.fetch, require('node-fetch'), 'native fetch untouched')
+  // Node 12 and 16 have no fetch classes, and the package adds none.
+  if (major < 18) {
+    assert.strictEqual(typeof globalThis.fetch, 'undefined')
+    assert.strictEqual(typeof globalThis.Request, 'undefined')
+  }
+  assert.strictEqual(Object.keys(require.cache).some((k) => /node_modules[\\/]node-fetch[\\/]/.test(k)), false, 'node-fetch is not loaded')
 })
 
 /**
