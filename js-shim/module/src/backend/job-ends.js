@@ -49,6 +49,7 @@ function createJobEnds (bp) {
       return
     }
     tracker = async (jobs) => {
+      if (!Array.isArray(jobs) || jobs.length === 0) return
       const config = await bp.config.getModuleConfigForBot('uipath', jobs[0].botId)
       const s = core.jobEndSettings(config)
       await store.track(jobs, Date.now(), s.trackForMs)
