@@ -64,22 +64,30 @@ pub fn write_value(out: &mut String, value: &Value) {
 fn write_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
-        }
+        push_escaped(out, c);
     }
     out.push('"');
+}
+
+/// One character of a JSON string: quote, backslash and control characters escaped (the
+/// Unicode line and paragraph separators too, so the text is safe in a log line or a JS
+/// source), everything else as is.
+pub fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u");
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[((c as usize) >> shift) & 15] as char);
+            }
+        }
+        c => out.push(c),
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -135,6 +143,11 @@ mod tests {
             json!([1, -2, 3.25, 1e-7, u64::MAX, i64::MIN, "", {}]),
             json!("plain"),
         ];
+        // Escaped beyond what serde_json escapes (DEL, C1, line separators): the same string.
+        let mut out = String::new();
+        write_value(&mut out, &json!("a\u{7f}\u{2028}b"));
+        assert_eq!(out, r#""a\u007f\u2028b""#);
+        assert_eq!(from_str::<Value>(&out).unwrap(), json!("a\u{7f}\u{2028}b"));
         for v in values {
             let mut out = String::new();
             write_value(&mut out, &v);

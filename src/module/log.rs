@@ -15,18 +15,7 @@ pub fn quote(text: &str, max_chars: usize) -> String {
             out.push('…');
             break;
         }
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // Other controls, and the Unicode line and paragraph separators.
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c => out.push(c),
-        }
+        crate::json::push_escaped(&mut out, c);
     }
     out.push('"');
     out

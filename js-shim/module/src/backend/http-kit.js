@@ -131,4 +131,4 @@ function readBody (req, limit, timeoutMs) {
   })
 }
 
-module.exports = { core, ALL_BOTS, globalConfig, requestId, sourceOf, send, route, internal, readBody }
+module.exports = { core, globalConfig, requestId, sourceOf, send, route, readBody }
