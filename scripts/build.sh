@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 export RUSTUP_TOOLCHAIN="${BUILD_TOOLCHAIN:-nightly}"
 # -Zlocation-detail=none and optimize_for_size: smaller code (no panic locations, a
 # std tuned for size), about 6% less gzipped; panics abort either way.
-export RUSTFLAGS="-C target-cpu=mvp -Zlocation-detail=none"
+export RUSTFLAGS="-C target-cpu=mvp -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm-mvp"
 
 wasm-pack build . --release --target nodejs --out-dir pkg --out-name botpress_uipath --no-pack \

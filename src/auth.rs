@@ -1,12 +1,12 @@
 //! The four ways to get an Orchestrator access token (`shared/uipath-api.md`,
 //! "Authentication"), each as a pure request builder and a pure answer parser.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::fields::{self, Layers};
 use crate::http::{Method, Request, Response};
+use crate::json;
 use crate::secret::Secret;
 
 /// The client id of the original Botpress docs' refresh-token flow.
@@ -228,18 +228,18 @@ impl Auth {
             ..
         } = self
         {
-            let answer: AbpAnswer = serde_json::from_value(body.clone()).unwrap_or_default();
-            return match (response.is_success(), answer.success, answer.result) {
-                (true, Some(true), Some(Value::String(token))) => Ok(AccessToken {
+            let success = body.get("success").and_then(Value::as_bool);
+            return match (response.is_success(), success, json::text(&body, "result")) {
+                (true, Some(true), Some(token)) => Ok(AccessToken {
                     token: Secret::new(token),
                     // Orchestrator's classic tokens live 30 minutes unless configured otherwise.
                     expires_in: 30 * 60,
                     scope: None,
                 }),
                 _ => {
-                    let why = answer
-                        .error
-                        .and_then(|e| e.get("message").and_then(Value::as_str).map(str::to_string))
+                    let why = body
+                        .get("error")
+                        .and_then(|e| json::text(e, "message"))
                         .unwrap_or_else(|| format!("HTTP {}", response.status));
                     Err(Error::new(
                         ErrorCode::AuthFailed,
@@ -251,16 +251,17 @@ impl Auth {
                 }
             };
         }
-        let answer: OAuthAnswer = serde_json::from_value(body).unwrap_or_default();
-        match (response.is_success(), answer.access_token) {
+        match (response.is_success(), json::text(&body, "access_token")) {
             (true, Some(token)) => Ok(AccessToken {
                 token: Secret::new(token),
-                expires_in: answer.expires_in.unwrap_or(3600),
-                scope: answer.scope,
+                expires_in: body
+                    .get("expires_in")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(3600),
+                scope: json::text(&body, "scope"),
             }),
             _ => {
-                let code = answer
-                    .error
+                let code = json::text(&body, "error")
                     .unwrap_or_else(|| format!("HTTP {}", response.status));
                 let hint = match (self, code.as_str()) {
                     (Auth::ClientCredentials { .. }, "invalid_scope") => {
@@ -271,8 +272,7 @@ impl Auth {
                     }
                     (_, _) => "check auth.refreshToken and auth.clientId",
                 };
-                let description = answer
-                    .error_description
+                let description = json::text(&body, "error_description")
                     .map(|d| format!(" ({d})"))
                     .unwrap_or_default();
                 Err(Error::new(
@@ -294,22 +294,6 @@ pub struct AccessToken {
     pub expires_in: u64,
     /// The scopes granted, when the token endpoint says (OAuth `scope`).
     pub scope: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct OAuthAnswer {
-    access_token: Option<String>,
-    expires_in: Option<u64>,
-    scope: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct AbpAnswer {
-    result: Option<Value>,
-    success: Option<bool>,
-    error: Option<Value>,
 }
 
 #[cfg(test)]

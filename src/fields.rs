@@ -85,7 +85,7 @@ pub fn integer(field: &str, value: &Value, min: i64, max: i64) -> Result<i64> {
 pub fn object(field: &str, value: &Value) -> Result<Map<String, Value>> {
     match value {
         Value::Object(m) => Ok(m.clone()),
-        Value::String(s) => match crate::json::from_str::<Value>(s) {
+        Value::String(s) => match crate::json::from_str(s) {
             Ok(Value::Object(m)) => Ok(m),
             _ => Err(Error::config(format!(
                 "{field} must be an object (or a string holding a JSON object)"
@@ -101,8 +101,10 @@ pub fn id_list(field: &str, value: &Value) -> Result<Vec<i64>> {
     let array = match value {
         Value::Array(a) => a,
         Value::String(s) => {
-            owned = crate::json::from_str::<Vec<Value>>(s)
-                .map_err(|_| Error::config(format!("{field} must be an array of ids")))?;
+            owned = match crate::json::from_str(s) {
+                Ok(Value::Array(items)) => items,
+                _ => return Err(Error::config(format!("{field} must be an array of ids"))),
+            };
             &owned
         }
         _ => return Err(Error::config(format!("{field} must be an array of ids"))),

@@ -7,9 +7,10 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sha2::Sha256;
+
+use crate::json::{self, ToJson};
 
 /// The `aud` of every callback token.
 pub const CALLBACK_AUDIENCE: &str = "botpress-uipath/callback";
@@ -20,21 +21,17 @@ pub const KEY_LABEL: &str = "botpress-uipath/callback/v1";
 pub const CLOCK_SKEW_SECONDS: u64 = 30;
 
 /// The claims of a callback token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallbackClaims {
     /// Audience; [`CALLBACK_AUDIENCE`].
     pub aud: String,
     /// The bot the token speaks for.
     pub bot_id: String,
     /// Channel the token is bound to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Target (user) the token is bound to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Thread (conversation) the token is bound to, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
     /// Issued at, seconds since the epoch.
     pub iat: u64,
@@ -42,6 +39,50 @@ pub struct CallbackClaims {
     pub exp: u64,
     /// Token id.
     pub jti: String,
+}
+
+impl ToJson for CallbackClaims {
+    /// The payload: absent bindings are left out.
+    fn to_json(&self) -> Value {
+        let mut out = json!({
+            "aud": self.aud,
+            "botId": self.bot_id,
+            "iat": self.iat,
+            "exp": self.exp,
+            "jti": self.jti,
+        });
+        for (name, value) in [
+            ("channel", &self.channel),
+            ("target", &self.target),
+            ("threadId", &self.thread_id),
+        ] {
+            if let Some(v) = value {
+                out[name] = json!(v);
+            }
+        }
+        out
+    }
+}
+
+impl CallbackClaims {
+    /// Reads a payload; a binding that is there must be a string (or null).
+    fn from_json(payload: &Value) -> Option<CallbackClaims> {
+        let binding = |name: &str| match payload.get(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => None,
+        };
+        Some(CallbackClaims {
+            aud: json::text(payload, "aud")?,
+            bot_id: json::text(payload, "botId")?,
+            channel: binding("channel")?,
+            target: binding("target")?,
+            thread_id: binding("threadId")?,
+            iat: payload.get("iat")?.as_u64()?,
+            exp: payload.get("exp")?.as_u64()?,
+            jti: json::text(payload, "jti")?,
+        })
+    }
 }
 
 /// Why a token was refused; each has its own message.
@@ -96,7 +137,7 @@ pub fn callback_key(secret: &[u8]) -> [u8; 32] {
 pub fn sign(claims: &CallbackClaims, secret: &[u8]) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
     // Serialising a struct of strings and integers cannot fail.
-    let payload = URL_SAFE_NO_PAD.encode(crate::json::to_string(claims));
+    let payload = URL_SAFE_NO_PAD.encode(json::to_string(&claims.to_json()));
     let signing_input = format!("{header}.{payload}");
     let signature = URL_SAFE_NO_PAD.encode(
         mac(secret, signing_input.as_bytes())
@@ -130,8 +171,7 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: u64) -> Result<CallbackCl
     if payload.get("aud").and_then(Value::as_str) != Some(CALLBACK_AUDIENCE) {
         return Err(Rejection::Audience);
     }
-    let claims: CallbackClaims =
-        serde_json::from_value(payload).map_err(|_| Rejection::Malformed)?;
+    let claims = CallbackClaims::from_json(&payload).ok_or(Rejection::Malformed)?;
     if now_seconds > claims.exp + CLOCK_SKEW_SECONDS {
         return Err(Rejection::Expired);
     }
@@ -181,7 +221,7 @@ mod tests {
         let input = format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(crate::json::to_string(&payload))
+            URL_SAFE_NO_PAD.encode(crate::json::to_string(payload))
         );
         let sig = URL_SAFE_NO_PAD.encode(mac(secret, input.as_bytes()).finalize().into_bytes());
         format!("{input}.{sig}")
@@ -221,7 +261,7 @@ mod tests {
             Err(Rejection::Signature | Rejection::Malformed)
         ));
 
-        let payload = serde_json::to_value(claims()).unwrap();
+        let payload = claims().to_json();
         let none = format!(
             "{}.{}.",
             URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
@@ -237,7 +277,7 @@ mod tests {
         let app_secret = b"APP_SECRET of the server";
         let key = callback_key(app_secret);
         assert_ne!(key.as_slice(), app_secret.as_slice());
-        let payload = serde_json::to_value(claims()).unwrap();
+        let payload = claims().to_json();
         // What getMessageSignature gives: HMAC(APP_SECRET, chosen text).
         let with_app_secret = forge(r#"{"alg":"HS256"}"#, &payload, app_secret);
         assert_eq!(

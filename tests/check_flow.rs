@@ -54,7 +54,7 @@ fn run(fake: &Fake, config: Value) -> CheckReport {
         external_url: None,
     };
     let report = block_on(flow::check(fake, &input));
-    let shown = serde_json::to_string(&report).unwrap();
+    let shown = botpress_uipath::json::to_string(&botpress_uipath::json::ToJson::to_json(&report));
     assert!(
         !shown.contains("CLIENT-SECRET-XYZ") && !shown.contains("AT-1"),
         "{shown}"

@@ -161,15 +161,36 @@ fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
 }
 
 #[wasm_bindgen_test]
-fn json_text_through_the_host_keeps_every_key_and_value() {
+fn json_through_the_boundary_keeps_every_key_and_value() {
     use botpress_uipath::json;
+    use botpress_uipath::wasm::job_end_delivery;
     let text = r#"{"__proto__":{"x":1},"a":[1,2.5,-3,"é\n\"q\""],"big":9007199254740991,"n":null}"#;
     let v: serde_json::Value = json::from_str(text).unwrap();
     assert_eq!(v["__proto__"]["x"], 1);
     assert_eq!(v["big"].as_i64(), Some(9_007_199_254_740_991));
-    assert_eq!(
-        json::to_string(&v),
-        r#"{"__proto__":{"x":1},"a":[1,2.5,-3,"é\n\"q\""],"big":9007199254740991,"n":null}"#
+    assert_eq!(json::to_string(&v), text);
+    assert!(json::from_str("{oops").is_err());
+    // In (JSON.stringify, our parser) and out (our printer, JSON.parse): a robot's
+    // `__proto__` output stays an own key, and no prototype is set anywhere.
+    let input = js(&format!(
+        "({{ config: {{}}, job: {{ botId: 'b', channel: 'web', target: 'u', jobId: 5, jobKey: 'k-5', orchestrator: 'https://o', pollable: true }}, end: {{ jobId: 5, jobKey: 'k-5', state: 'Successful', outputArguments: JSON.parse({}) }} }})",
+        serde_json::to_string(text).unwrap()
+    ));
+    let d = job_end_delivery(input).unwrap();
+    let out = prop(&prop(&prop(&d, "event"), "payload"), "outputArguments");
+    let own = js_sys::Object::get_own_property_descriptor(
+        out.unchecked_ref::<js_sys::Object>(),
+        &"__proto__".into(),
     );
-    assert!(json::from_str::<serde_json::Value>("{oops").is_err());
+    assert!(prop(&own, "value").is_object());
+    assert_eq!(prop(&prop(&own, "value"), "x").as_f64(), Some(1.0));
+    assert!(prop(&out, "x").is_undefined(), "no prototype was set");
+    assert_eq!(prop(&out, "big").as_f64(), Some(9_007_199_254_740_991.0));
+    assert_eq!(
+        js_sys::JSON::stringify(&out)
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some(text)
+    );
 }

@@ -2,8 +2,7 @@
 //! each saying what it found, stopping at the first failure. It reads; it never starts,
 //! stops or changes anything in Orchestrator.
 
-use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::call::{Call, Redactor};
 use super::start::suggest;
@@ -12,6 +11,7 @@ use crate::auth::Auth;
 use crate::config::{Folder, JobSettings};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
+use crate::json::ToJson;
 use crate::module::{JobEndSettings, RouteSettings};
 use crate::orchestrator::{self, Release, Scope};
 
@@ -23,7 +23,7 @@ const NEEDED_SCOPES: [(&str, &str); 3] = [
 ];
 
 /// One step of the check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     /// `settings`, `token`, `folder`, `process`, `module`.
     pub name: &'static str,
@@ -32,19 +32,35 @@ pub struct Step {
     /// What it found, or what to change.
     pub detail: String,
     /// The error code of API.md, on a failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
     /// What works but should be changed.
     pub warnings: Vec<String>,
 }
 
 /// The whole check: `ok` when every step passed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckReport {
     /// Every step passed.
     pub ok: bool,
     /// The steps run, in order; the last one failed when `ok` is false.
     pub steps: Vec<Step>,
+}
+
+impl ToJson for Step {
+    fn to_json(&self) -> Value {
+        let mut out = json!({ "name": self.name, "ok": self.ok, "detail": self.detail });
+        if let Some(c) = self.code {
+            out["code"] = json!(c);
+        }
+        out["warnings"] = json!(self.warnings);
+        out
+    }
+}
+
+impl ToJson for CheckReport {
+    fn to_json(&self) -> Value {
+        json!({ "ok": self.ok, "steps": self.steps.iter().map(ToJson::to_json).collect::<Vec<_>>() })
+    }
 }
 
 /// What is checked: the module config (merged as Botpress merges it) and what the

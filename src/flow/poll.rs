@@ -4,13 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde_json::{json, Value};
 
 use super::call::{Call, Redactor};
 use super::token::{Session, TokenCache};
 use crate::config::{Connection, Folder};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
+use crate::json::ToJson;
 use crate::module::{JobEnd, TrackedJob};
 use crate::orchestrator::{self, parse_job};
 
@@ -18,7 +19,7 @@ use crate::orchestrator::{self, parse_job};
 pub const PAGE: usize = 50;
 
 /// What a poll found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PollOutcome {
     /// The jobs that have ended.
     pub ends: Vec<JobEnd>,
@@ -33,6 +34,19 @@ pub struct PollOutcome {
     pub warnings: Vec<String>,
     /// Requests sent to Orchestrator, token requests included.
     pub pages: usize,
+}
+
+impl ToJson for PollOutcome {
+    fn to_json(&self) -> Value {
+        json!({
+            "ends": self.ends.iter().map(ToJson::to_json).collect::<Vec<_>>(),
+            "running": self.running,
+            "missing": self.missing,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "pages": self.pages,
+        })
+    }
 }
 
 /// Reads `jobs` (all on `connection`'s Orchestrator) and answers their ends.

@@ -5,8 +5,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
 use super::call::{Call, Redactor};
 use super::flight::Flights;
 use super::BotpressEndpoint;
@@ -233,10 +231,6 @@ pub(super) async fn fetch_botpress_token<T: Transport>(
     conversation: &Conversation,
     seconds: u64,
 ) -> Result<Secret> {
-    #[derive(Deserialize)]
-    struct Answer {
-        token: Option<String>,
-    }
     let request = botpress_token_request(endpoint, conversation, seconds);
     let response = match call
         .send_retrying(&request, "ask Botpress for a callback token")
@@ -248,9 +242,9 @@ pub(super) async fn fetch_botpress_token<T: Transport>(
         }
         Err(e) => return Err(e),
     };
-    let answer = crate::json::from_str::<Answer>(&response.body)
+    let answer = crate::json::from_str(&response.body)
         .ok()
-        .and_then(|a| a.token);
+        .and_then(|a| crate::json::text(&a, "token"));
     match (response.is_success(), answer) {
         (true, Some(token)) if !token.is_empty() => Ok(Secret::new(token)),
         (ok, _) => {

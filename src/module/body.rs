@@ -58,7 +58,7 @@ pub fn json_object(
         }
     }
     let value = match body {
-        Body::Text(text) => crate::json::from_str::<Value>(text).ok(),
+        Body::Text(text) => crate::json::from_str(text).ok(),
         Body::Parsed(value) => {
             // Botpress's parser has its own, larger limit: apply ours to what it kept.
             if crate::json::to_string(value).len() as u64 > max_bytes {

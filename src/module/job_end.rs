@@ -3,13 +3,13 @@
 //! the webhook or the poller found it, and the event (and optional text) it becomes in
 //! the conversation that started the job.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::config::{Conversation, Folder};
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields;
+use crate::json::{self, ToJson};
 use crate::orchestrator::{is_final, JobDetails};
 use crate::secret::Secret;
 
@@ -92,8 +92,7 @@ fn object_of(value: &Value) -> Result<Map<String, Value>> {
 
 /// A started job as the module tracks it: where to deliver its end, and how to read it.
 /// Nothing in it is secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrackedJob {
     /// The bot that started it.
     pub bot_id: String,
@@ -102,24 +101,20 @@ pub struct TrackedJob {
     /// Conversation: `event.target`.
     pub target: String,
     /// Conversation: `event.threadId`.
-    #[serde(default)]
     pub thread_id: Option<String>,
     /// Orchestrator's numeric id.
     pub job_id: i64,
     /// Orchestrator's GUID: what the webhook names the job by.
     pub job_key: String,
     /// The folder it runs in: `id:<n>`, `path:<path>`, or empty.
-    #[serde(default)]
     pub folder: String,
     /// The Orchestrator it runs on (its OData base URL).
     pub orchestrator: String,
     /// Whether the bot's module-config connection started it, so the poller may read it.
     pub pollable: bool,
     /// The start's `Reference`.
-    #[serde(default)]
     pub reference: String,
     /// The process.
-    #[serde(default)]
     pub process_key: String,
 }
 
@@ -162,6 +157,46 @@ impl TrackedJob {
     }
 }
 
+impl ToJson for TrackedJob {
+    fn to_json(&self) -> Value {
+        json!({
+            "botId": self.bot_id,
+            "channel": self.channel,
+            "target": self.target,
+            "threadId": self.thread_id,
+            "jobId": self.job_id,
+            "jobKey": self.job_key,
+            "folder": self.folder,
+            "orchestrator": self.orchestrator,
+            "pollable": self.pollable,
+            "reference": self.reference,
+            "processKey": self.process_key,
+        })
+    }
+}
+
+impl TrackedJob {
+    /// A row as the module stored it (the fields of [`ToJson`]); the error names the field.
+    pub fn from_json(value: &Value) -> Result<TrackedJob, String> {
+        Ok(TrackedJob {
+            bot_id: json::required_text(value, "botId")?,
+            channel: json::required_text(value, "channel")?,
+            target: json::required_text(value, "target")?,
+            thread_id: json::text(value, "threadId"),
+            job_id: json::required_integer(value, "jobId")?,
+            job_key: json::required_text(value, "jobKey")?,
+            folder: json::text(value, "folder").unwrap_or_default(),
+            orchestrator: json::required_text(value, "orchestrator")?,
+            pollable: value
+                .get("pollable")
+                .and_then(Value::as_bool)
+                .ok_or("pollable is missing or not a boolean")?,
+            reference: json::text(value, "reference").unwrap_or_default(),
+            process_key: json::text(value, "processKey").unwrap_or_default(),
+        })
+    }
+}
+
 fn folder_text(folder: Option<&Folder>) -> String {
     match folder {
         Some(Folder::Id(id)) => format!("id:{id}"),
@@ -171,8 +206,7 @@ fn folder_text(folder: Option<&Folder>) -> String {
 }
 
 /// A job's end, as the webhook or a poll saw it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobEnd {
     /// Orchestrator's numeric id.
     pub job_id: i64,
@@ -181,10 +215,8 @@ pub struct JobEnd {
     /// `Successful`, `Faulted` or `Stopped`.
     pub state: String,
     /// Orchestrator's `Info`.
-    #[serde(default)]
     pub info: Option<String>,
     /// The output arguments, parsed.
-    #[serde(default)]
     pub output_arguments: Option<Value>,
 }
 
@@ -201,16 +233,53 @@ impl JobEnd {
     }
 }
 
+impl ToJson for JobEnd {
+    fn to_json(&self) -> Value {
+        json!({
+            "jobId": self.job_id,
+            "jobKey": self.job_key,
+            "state": self.state,
+            "info": self.info,
+            "outputArguments": self.output_arguments,
+        })
+    }
+}
+
+impl JobEnd {
+    /// An end as [`ToJson`] writes it; the error names the field.
+    pub fn from_json(value: &Value) -> Result<JobEnd, String> {
+        Ok(JobEnd {
+            job_id: json::required_integer(value, "jobId")?,
+            job_key: json::required_text(value, "jobKey")?,
+            state: json::required_text(value, "state")?,
+            info: json::text(value, "info"),
+            output_arguments: value
+                .get("outputArguments")
+                .filter(|v| !v.is_null())
+                .cloned(),
+        })
+    }
+}
+
 /// What a delivery sends: the incoming event, and the text when `messages` has one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobEndDelivery {
     /// The arguments of `bp.IO.Event(...)`.
     pub event: Value,
     /// The destination of the text reply (`{ botId, channel, target, threadId? }`).
     pub destination: Value,
     /// `{ type: 'text', text }`, when the config has a message for the state.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<Value>,
+}
+
+impl ToJson for JobEndDelivery {
+    fn to_json(&self) -> Value {
+        let mut out = json!({ "event": self.event, "destination": self.destination });
+        if let Some(m) = &self.message {
+            out["message"] = m.clone();
+        }
+        out
+    }
 }
 
 /// The event (and text) a tracked job's end becomes in its conversation.

@@ -74,7 +74,7 @@ fn message_types(value: Option<&Value>) -> Result<Option<Vec<String>>> {
             .collect::<Result<_>>()?,
         Some(Value::String(s)) => {
             // An environment variable gives a string: a JSON list or comma-separated names.
-            if let Ok(v @ Value::Array(_)) = crate::json::from_str::<Value>(s) {
+            if let Ok(v @ Value::Array(_)) = crate::json::from_str(s) {
                 return message_types(Some(&v));
             }
             s.split(',')

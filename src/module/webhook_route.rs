@@ -7,7 +7,6 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -16,6 +15,7 @@ use super::job_end::{JobEnd, JobEndSettings};
 use super::log::quote;
 use super::reply::Reply;
 use super::settings::RouteSettings;
+use crate::json::ToJson;
 use crate::orchestrator::parse_job;
 
 /// One webhook call, as the backend read it.
@@ -30,13 +30,21 @@ pub struct WebhookRequest<'a> {
 }
 
 /// The answer, and the job ends to deliver (only when the call was verified).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookReply {
     /// What the route answers.
-    #[serde(flatten)]
     pub reply: Reply,
     /// The ends the event names; the backend delivers those it tracks.
     pub ends: Vec<JobEnd>,
+}
+
+impl ToJson for WebhookReply {
+    /// The reply's fields, and `ends`.
+    fn to_json(&self) -> Value {
+        let mut out = self.reply.to_json();
+        out["ends"] = self.ends.iter().map(ToJson::to_json).collect();
+        out
+    }
 }
 
 impl From<Reply> for WebhookReply {

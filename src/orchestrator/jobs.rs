@@ -2,13 +2,13 @@
 //! (`GET Jobs({id})`) or by key (`GetByKey(identifier=…)`), stopping it (`StopJobs`), and
 //! the job as the package hands it on, with `OutputArguments` parsed.
 
-use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::{parse_error, Scope};
 use crate::config::{Folder, JobRef};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response};
+use crate::json::{self, ToJson};
 
 /// The states a job does not leave.
 pub const FINAL_STATES: [&str; 3] = ["Successful", "Faulted", "Stopped"];
@@ -19,8 +19,7 @@ pub fn is_final(state: &str) -> bool {
 }
 
 /// A job as `getUiPathJob`, `waitForUiPathJob` and `stopUiPathJob` resolve it (API.md).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobDetails {
     /// Numeric id.
     pub id: i64,
@@ -40,6 +39,22 @@ pub struct JobDetails {
     pub release_name: String,
     /// The `Reference` the job was started with.
     pub reference: Option<String>,
+}
+
+impl ToJson for JobDetails {
+    fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "key": self.key,
+            "state": self.state,
+            "info": json::or_null(&self.info),
+            "outputArguments": self.output_arguments,
+            "startTime": json::or_null(&self.start_time),
+            "endTime": json::or_null(&self.end_time),
+            "releaseName": self.release_name,
+            "reference": json::or_null(&self.reference),
+        })
+    }
 }
 
 /// A parsed job, and what could not be read in it (a warning to log, not an error).
@@ -132,7 +147,7 @@ pub fn parse_job(entity: &Value) -> Result<ParsedJob> {
     let output_arguments = match e.get("OutputArguments") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => match crate::json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match json::from_str(s) {
             Ok(v) => Some(v),
             Err(_) => {
                 warning = Some(format!(

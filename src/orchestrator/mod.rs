@@ -11,12 +11,12 @@ pub use releases::{choose_release, compare_versions, Release};
 pub use start::{input_arguments, start_info, Job, JobStart};
 
 use base64::Engine;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::config::Folder;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response};
+use crate::json::FromJson;
 use crate::odata;
 use crate::secret::Secret;
 
@@ -91,16 +91,15 @@ pub fn encode_folder_path(path: &str) -> String {
 }
 
 /// Reads an OData collection answer's `value` array.
-pub fn parse_collection<T: for<'de> Deserialize<'de>>(
-    response: &Response,
-    what: &str,
-) -> Result<Vec<T>> {
-    #[derive(Deserialize)]
-    struct Collection<T> {
-        value: Vec<T>,
-    }
-    crate::json::from_str::<Collection<T>>(&response.body)
-        .map(|c| c.value)
+pub fn parse_collection<T: FromJson>(response: &Response, what: &str) -> Result<Vec<T>> {
+    let items = |body: Value| -> std::result::Result<Vec<T>, String> {
+        match body.get("value") {
+            Some(Value::Array(items)) => items.iter().map(T::from_json).collect(),
+            _ => Err("no value array".into()),
+        }
+    };
+    crate::json::from_str(&response.body)
+        .and_then(items)
         .map_err(|e| {
             Error::new(
                 ErrorCode::OrchestratorError,

@@ -1,32 +1,45 @@
 //! Starting jobs: the `InputArguments` with the callback fields, the `startInfo` of
 //! StartJobs, and the look-up by `Reference` that tells whether a lost start happened.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::{Release, Scope};
 use crate::config::{Conversation, JobSettings};
 use crate::http::{Method, Request};
+use crate::json::{self, FromJson, ToJson};
 use crate::odata;
 use crate::secret::Secret;
 
 /// A job as StartJobs and `Jobs` return it (the fields the package passes on).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     /// Numeric id.
-    #[serde(rename(deserialize = "Id"))]
     pub id: i64,
     /// GUID.
-    #[serde(rename(deserialize = "Key"))]
     pub key: String,
     /// `Pending`, `Running`, ...
-    #[serde(rename(deserialize = "State"))]
     pub state: String,
 }
 
+impl FromJson for Job {
+    /// Orchestrator's entity (`Id`, `Key`, `State`).
+    fn from_json(entity: &Value) -> Result<Job, String> {
+        Ok(Job {
+            id: json::required_integer(entity, "Id")?,
+            key: json::required_text(entity, "Key")?,
+            state: json::required_text(entity, "State")?,
+        })
+    }
+}
+
+impl ToJson for Job {
+    fn to_json(&self) -> Value {
+        json!({ "id": self.id, "key": self.key, "state": self.state })
+    }
+}
+
 /// What `startUiPathJob` resolves to (API.md).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobStart {
     /// The release's GUID.
     pub release_key: String,
@@ -38,6 +51,18 @@ pub struct JobStart {
     pub reference: String,
     /// One entry per job Orchestrator created.
     pub jobs: Vec<Job>,
+}
+
+impl ToJson for JobStart {
+    fn to_json(&self) -> Value {
+        json!({
+            "releaseKey": self.release_key,
+            "processKey": self.process_key,
+            "processVersion": self.process_version,
+            "reference": self.reference,
+            "jobs": self.jobs.iter().map(ToJson::to_json).collect::<Vec<_>>(),
+        })
+    }
 }
 
 impl Scope<'_> {
@@ -93,7 +118,7 @@ pub fn start_info(
         "ReleaseKey": release.key,
         "Strategy": settings.strategy,
         "JobsCount": settings.jobs_count,
-        "InputArguments": crate::json::to_string(input),
+        "InputArguments": json::map_to_string(input),
         "Reference": reference,
     });
     if !settings.robot_ids.is_empty() {

@@ -3,7 +3,6 @@
 use std::rc::Rc;
 
 use js_sys::Reflect;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::fetch::FetchTransport;
@@ -15,6 +14,7 @@ use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields;
 use crate::flow::{self, TokenCache};
+use crate::json::{self, ToJson};
 
 thread_local! {
     // One cache per loaded package (one per Botpress process); wasm has one thread.
@@ -78,9 +78,9 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
         logger.as_ref(),
     )
     .await;
-    let out = to_js(&started)?;
-    let _ = Reflect::set(&out, &"tracked".into(), &tracked.into());
-    Ok(out)
+    let mut out = started.to_json();
+    out["tracked"] = tracked.into();
+    to_js(&out)
 }
 
 /// `getUiPathJob(bp, event, args) → Promise<Job>` (API.md, "Jobs after the start").
@@ -201,10 +201,15 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::config(format!("could not convert the result: {e}")))
+/// A result for JS: our JSON text, parsed by the host's `JSON.parse` (one crossing; a
+/// `__proto__` key stays an own property).
+pub(super) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue> {
+    js_sys::JSON::parse(&json::to_string(&value.to_json())).map_err(|e| {
+        Error::config(format!(
+            "could not convert the result: {}",
+            host::js_message(&e)
+        ))
+    })
 }
 
 /// An `Error` with `name = 'UiPathError'`, `code`, and the HTTP details that exist.

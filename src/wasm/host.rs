@@ -176,13 +176,18 @@ pub fn event_fields(event: &JsValue) -> Result<Value> {
     Ok(Value::Object(out))
 }
 
-/// Converts plain JS data (args, options, module config) to JSON.
+/// Converts plain JS data (args, options, module config) to JSON: the host's
+/// `JSON.stringify` (one crossing), then our parser.
 pub fn to_json(value: &JsValue, what: &str) -> Result<Value> {
     if value.is_undefined() || value.is_null() {
         return Ok(json!({}));
     }
-    serde_wasm_bindgen::from_value(value.clone())
-        .map_err(|e| Error::config(format!("{what} must be plain JSON data: {e}")))
+    let fail = |why: String| Error::config(format!("{what} must be plain JSON data: {why}"));
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|e| fail(js_message(&e)))?
+        .as_string()
+        .ok_or_else(|| fail("it has no JSON form".into()))?;
+    crate::json::from_str(&text).map_err(fail)
 }
 
 /// Awaits a value that may or may not be a promise.

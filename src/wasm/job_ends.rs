@@ -18,6 +18,7 @@ use crate::config::{Connection, Conversation, JobSettings};
 use crate::error::{Error, Result};
 use crate::fields::Layers;
 use crate::flow;
+use crate::json::ToJson;
 use crate::module::{self, JobEnd, JobEndSettings, TrackedJob, WebhookRequest};
 use crate::orchestrator::JobStart;
 
@@ -66,8 +67,8 @@ pub fn job_end_delivery(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let input = host::to_json(&input, "input")?;
         let settings = JobEndSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
-        let job: TrackedJob = field(&input, "job")?;
-        let end: JobEnd = field(&input, "end")?;
+        let job = field(&input, "job", TrackedJob::from_json)?;
+        let end = field(&input, "end", JobEnd::from_json)?;
         to_js(&module::delivery(&settings, &job, &end))
     };
     run().map_err(to_js_error)
@@ -85,7 +86,10 @@ pub async fn poll_jobs(input: JsValue) -> Result<JsValue, JsValue> {
 async fn poll(input: JsValue) -> Result<JsValue> {
     let input = host::to_json(&input, "input")?;
     let config = input.get("config").cloned().unwrap_or_default();
-    let jobs: Vec<TrackedJob> = field(&input, "jobs")?;
+    let jobs: Vec<TrackedJob> = field(&input, "jobs", |list| match list {
+        Value::Array(rows) => rows.iter().map(TrackedJob::from_json).collect(),
+        _ => Err("not a list".into()),
+    })?;
     let connection = Connection::parse(&Layers::new(&json!({}), &config))?;
     let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = jobs
         .into_iter()
@@ -100,14 +104,17 @@ async fn poll(input: JsValue) -> Result<JsValue> {
         POLL_PAGE_TIMEOUT_MS,
     )
     .await;
-    let mut out = serde_json::to_value(&outcome)
-        .map_err(|e| Error::config(format!("could not convert the poll: {e}")))?;
+    let mut out = outcome.to_json();
     out["skipped"] = skipped.iter().map(|j| json!(j.job_key)).collect();
     to_js(&out)
 }
 
-fn field<T: serde::de::DeserializeOwned>(input: &Value, name: &str) -> Result<T> {
-    serde_json::from_value(input.get(name).cloned().unwrap_or_default())
+fn field<T>(
+    input: &Value,
+    name: &str,
+    read: impl Fn(&Value) -> std::result::Result<T, String>,
+) -> Result<T> {
+    read(input.get(name).unwrap_or(&Value::Null))
         .map_err(|e| Error::config(format!("{name} is not what the module stored: {e}")))
 }
 
@@ -136,7 +143,7 @@ pub(super) async fn track(
         started,
     );
     let result = async {
-        let rows = to_js(&rows)?;
+        let rows = to_js(&Value::Array(rows.iter().map(ToJson::to_json).collect()))?;
         let promise = tracker
             .call1(&JsValue::UNDEFINED, &rows)
             .map_err(|e| Error::config(host::js_message(&e)))?;

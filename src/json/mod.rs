@@ -1,21 +1,78 @@
-//! JSON text in and out of the core. Natively, serde_json's parser and printer. In the
-//! wasm, the host's own `JSON.parse` with serde-wasm-bindgen after it, and the small
-//! printer below (not `JSON.stringify`: a JS object would turn a `__proto__` key into a
-//! prototype and drop it), so the `.wasm` carries no serde_json text parser or printer.
-//! Values themselves stay `serde_json::Value`.
+//! JSON text in and out of the core, the same code natively and in the wasm: our own
+//! parser ([`parse`]) and printer, so the `.wasm` carries no serde machinery (no typed
+//! deserializers, no serde-wasm-bindgen). Values are `serde_json::Value`; wire shapes
+//! are read and written by hand with the helpers below ([`ToJson`], [`text`],
+//! [`integer`]). Across the wasm boundary, JSON text travels (`JSON.parse` /
+//! `JSON.stringify` on the JS side): one crossing per value, and a `__proto__` key stays a
+//! plain key both ways.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{Number, Value};
+mod parse;
 
-/// Parses JSON text into `T`; the error says why, without echoing the text.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    imp::from_str(text)
+pub use parse::{parse, MAX_DEPTH};
+use serde_json::{Map, Number, Value};
+
+/// Parses JSON text; the error says why and where, without echoing the text.
+pub fn from_str(text: &str) -> Result<Value, String> {
+    parse(text)
 }
 
 /// A value as compact JSON text.
-pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-    imp::to_string(value)
+pub fn to_string(value: &Value) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value);
+    out
+}
+
+/// A type the package hands out as JSON (results, route answers).
+pub trait ToJson {
+    /// The value, with the field names of API.md.
+    fn to_json(&self) -> Value;
+}
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
+/// A type read out of JSON by hand (Orchestrator's entities, the module's rows).
+pub trait FromJson: Sized {
+    /// The value, or what is wrong with it (the field's name, never its text).
+    fn from_json(value: &Value) -> Result<Self, String>;
+}
+
+impl FromJson for Map<String, Value> {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value
+            .as_object()
+            .cloned()
+            .ok_or_else(|| "not an object".into())
+    }
+}
+
+/// `value[name]` when it is a string.
+pub fn text(value: &Value, name: &str) -> Option<String> {
+    value.get(name).and_then(Value::as_str).map(str::to_string)
+}
+
+/// `value[name]` when it is an integer.
+pub fn integer(value: &Value, name: &str) -> Option<i64> {
+    value.get(name).and_then(Value::as_i64)
+}
+
+/// `value[name]` when it is a string, else an error that names the field.
+pub fn required_text(value: &Value, name: &str) -> Result<String, String> {
+    text(value, name).ok_or_else(|| format!("{name} is missing or not a string"))
+}
+
+/// `value[name]` when it is an integer, else an error that names the field.
+pub fn required_integer(value: &Value, name: &str) -> Result<i64, String> {
+    integer(value, name).ok_or_else(|| format!("{name} is missing or not an integer"))
+}
+
+/// An optional string as JSON: the string or null.
+pub fn or_null(value: &Option<String>) -> Value {
+    value.clone().map_or(Value::Null, Value::String)
 }
 
 /// A JSON number as text (`2`, `-7`, `0.5`).
@@ -46,19 +103,28 @@ pub fn write_value(out: &mut String, value: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_str(out, k);
-                out.push(':');
-                write_value(out, v);
-            }
-            out.push('}');
-        }
+        Value::Object(map) => write_map(out, map),
     }
+}
+
+/// An object's members as compact JSON text.
+pub fn map_to_string(map: &Map<String, Value>) -> String {
+    let mut out = String::new();
+    write_map(&mut out, map);
+    out
+}
+
+fn write_map(out: &mut String, map: &Map<String, Value>) {
+    out.push('{');
+    for (i, (k, v)) in map.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, k);
+        out.push(':');
+        write_value(out, v);
+    }
+    out.push('}');
 }
 
 fn write_str(out: &mut String, s: &str) {
@@ -90,37 +156,6 @@ pub fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-mod imp {
-    use super::*;
-
-    pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
-    }
-
-    pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-        serde_json::to_string(value).unwrap_or_default()
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-mod imp {
-    use super::*;
-
-    pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-        let parsed = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_string())?;
-        serde_wasm_bindgen::from_value(parsed).map_err(|e| e.to_string())
-    }
-
-    pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {
-        let mut out = String::new();
-        if let Ok(v) = serde_json::to_value(value) {
-            write_value(&mut out, &v);
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,7 +166,7 @@ mod tests {
         let v: Value = from_str(r#"{"b":[1,2.5,"x"],"a":null}"#).unwrap();
         assert_eq!(v, json!({"a": null, "b": [1, 2.5, "x"]}));
         assert_eq!(to_string(&v), r#"{"a":null,"b":[1,2.5,"x"]}"#);
-        assert!(from_str::<Value>("{oops").is_err());
+        assert!(from_str("{oops").is_err());
         assert_eq!(number_text(&Number::from(-7)), "-7");
         assert_eq!(number_text(&Number::from_f64(0.5).unwrap()), "0.5");
     }
@@ -147,11 +182,11 @@ mod tests {
         let mut out = String::new();
         write_value(&mut out, &json!("a\u{7f}\u{2028}b"));
         assert_eq!(out, r#""a\u007f\u2028b""#);
-        assert_eq!(from_str::<Value>(&out).unwrap(), json!("a\u{7f}\u{2028}b"));
+        assert_eq!(from_str(&out).unwrap(), json!("a\u{7f}\u{2028}b"));
         for v in values {
             let mut out = String::new();
             write_value(&mut out, &v);
-            assert_eq!(from_str::<Value>(&out).unwrap(), v, "{out}");
+            assert_eq!(from_str(&out).unwrap(), v, "{out}");
             // Floats may be spelled otherwise (0.0000001 for 1e-7): the same number.
             let theirs = serde_json::to_string(&v).unwrap();
             if !theirs.contains("e-") {
