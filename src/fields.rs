@@ -76,7 +76,8 @@ pub fn integer(field: &str, value: &Value, min: i64, max: i64) -> Result<i64> {
     match parsed {
         Some(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(Error::config(format!(
-            "{field} must be a whole number from {min} to {max}, got {value}"
+            "{field} must be a whole number from {min} to {max}, got {}",
+            crate::json::to_string(value)
         ))),
     }
 }
