@@ -1,26 +1,30 @@
 'use strict'
 // How the wasm code reaches the network.
 //
-// - The wasm sends every request through the transport below (handed to it with
-//   `setFetch`, as plain data), so it needs no `fetch`, `Request` or `Headers` of the
-//   runtime: Node 12 and 16, which have none, need no polyfill, and nothing global is
-//   installed or replaced on any version.
+// - The wasm sends every request through `proxyAwareFetch`, handed to it with `setFetch`.
+//   The contract is plain data, so a request costs a handful of boundary crossings:
+//   `(method, url, headers, body, timeoutMs)` with headers as `name: value` lines,
+//   resolving to `{ status, headers, body }` (headers as lines again), rejecting with an
+//   Error named `TimeoutError` when `timeoutMs` passes first (the request is destroyed
+//   then, so no socket lingers). Nothing global is installed or replaced, on any Node.
 // - Requests go over node:http/https with keep-alive agents (a bounded number of
 //   sockets), on every Node version: connections are reused, Node 12 included. A reused
 //   connection the server had closed fails as a network error, which the core retries
 //   where that is safe.
-// - Proxies: the wasm sends every request through `proxyAwareFetch`, handed to it with
-//   `setFetch`, so nothing global changes. For each request it asks proxy-from-env
-//   (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY, either case, read at call time). An
-//   http URL goes to the proxy in absolute form over kept-alive connections to the
-//   proxy; an https URL through a CONNECT tunnel that the agent keeps and reuses (one
-//   TLS connection per target, as without a proxy). `user:password@` in the proxy URL
-//   becomes Proxy-Authorization.
+// - Proxies: for each request proxy-from-env is asked (HTTPS_PROXY, HTTP_PROXY,
+//   ALL_PROXY, NO_PROXY, either case, read at call time). An http URL goes to the proxy
+//   in absolute form over kept-alive connections to the proxy; an https URL through a
+//   CONNECT tunnel that the agent keeps and reuses (one TLS connection per target, as
+//   without a proxy). `user:password@` in the proxy URL becomes Proxy-Authorization.
+// - https and tls are loaded on the first https request or tunnel, not at require.
 
 const http = require('http')
-const https = require('https')
-const tls = require('tls')
 const { getProxyForUrl } = require('proxy-from-env')
+
+// Loaded on first use: most of require's cost on Node 12 is otherwise spent here.
+const https = () => require('https')
+const tls = () => require('tls')
+const transportOf = (protocol) => (protocol === 'https:' ? https() : http)
 
 // Sockets per host and scheme: enough for many conversations at once, never unbounded.
 const MAX_SOCKETS = 16
@@ -29,51 +33,71 @@ let keepAlive = null
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_SOCKETS }
 
 function agentOf (protocol) {
-  if (!keepAlive) keepAlive = { 'http:': new http.Agent(AGENT_OPTIONS), 'https:': new https.Agent(AGENT_OPTIONS) }
+  if (!keepAlive) keepAlive = {}
+  if (!keepAlive[protocol]) keepAlive[protocol] = new (transportOf(protocol)).Agent(AGENT_OPTIONS)
   return keepAlive[protocol]
 }
 
-/** What the wasm reads of an answer: `status`, `headers.entries()`, `text()`. */
-function answer (status, rawHeaders, body) {
-  const pairs = Object.keys(rawHeaders).map((k) => [k, [].concat(rawHeaders[k]).join(', ')])
-  return { status: status, headers: { entries: () => pairs[Symbol.iterator]() }, text: () => Promise.resolve(body) }
+/** `name: value` lines into an object (the request's headers). */
+function headersOf (lines) {
+  const out = {}
+  for (const line of lines.split('\n')) {
+    const colon = line.indexOf(':')
+    if (colon > 0) out[line.slice(0, colon)] = line.slice(colon + 2)
+  }
+  return out
+}
+
+/** A response's headers as `name: value` lines (repeated ones joined by commas). */
+function linesOf (headers) {
+  let out = ''
+  for (const name of Object.keys(headers)) {
+    const value = headers[name]
+    out += name + ': ' + (Array.isArray(value) ? value.join(', ') : value) + '\n'
+  }
+  return out
+}
+
+function timeoutError (ms) {
+  const error = new Error('no answer within ' + ms + ' ms')
+  error.name = 'TimeoutError'
+  return error
 }
 
 /**
- * The wasm's request over node:http/https with keep-alive agents, where no proxy applies,
- * on every Node version: `{ url, method, headers, body?, signal? }` (plain data) in,
- * `{ status, headers.entries(), text() }` out. Cheaper than a runtime's fetch, and the
+ * The wasm's request over node:http/https with keep-alive agents (see the top of this
+ * file), through `via` when a proxy applies. Cheaper than a runtime's fetch, and the
  * same on every Node version.
  */
-function httpFetch (request, via) {
+function httpFetch (method, url, headerLines, body, timeoutMs, via) {
   return new Promise((resolve, reject) => {
-    const url = new URL(request.url)
-    const body = request.body
-    const headers = Object.assign({}, request.headers)
+    const target = new URL(url)
+    const headers = headerLines ? headersOf(headerLines) : {}
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body)
-    let target = url
-    let options = { method: request.method, headers: headers, agent: agentOf(url.protocol) }
+    const options = { method: method, headers: headers, agent: agentOf(target.protocol) }
+    let to = target
     if (via) {
       // Through a proxy: the proxy's own connection (http URL, absolute form) or a tunnel.
       options.agent = via.agent
       if (!via.tunnel) {
-        target = via.proxy
-        options = Object.assign(options, { path: request.url, headers: Object.assign(headers, { host: url.host }, via.auth ? { 'proxy-authorization': via.auth } : {}) })
+        to = via.proxy
+        options.path = url
+        headers.host = target.host
+        if (via.auth) headers['proxy-authorization'] = via.auth
       }
     }
-    const transport = target.protocol === 'https:' ? https : http
-    const req = transport.request(target, options, (res) => {
+    let timer = null
+    const req = transportOf(to.protocol).request(to, options, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
-      res.on('end', () => resolve(answer(res.statusCode, res.headers, Buffer.concat(chunks).toString('utf8'))))
-      res.on('error', reject)
+      res.on('end', () => {
+        clearTimeout(timer)
+        resolve({ status: res.statusCode, headers: linesOf(res.headers), body: Buffer.concat(chunks).toString('utf8') })
+      })
+      res.on('error', (err) => { clearTimeout(timer); reject(err) })
     })
-    req.on('error', reject)
-    const signal = request.signal
-    if (signal) {
-      const abort = () => req.destroy(new Error('The request was aborted (timeoutMs)'))
-      if (signal.aborted) abort(); else signal.addEventListener('abort', abort)
-    }
+    req.on('error', (err) => { clearTimeout(timer); reject(err) })
+    if (timeoutMs > 0) timer = setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs)
     req.end(body)
   })
 }
@@ -94,10 +118,10 @@ function proxyRoute (protocol, proxyUrl) {
       : null
     let agent
     if (protocol === 'https:') {
-      agent = new https.Agent(AGENT_OPTIONS)
+      agent = new (https()).Agent(AGENT_OPTIONS)
       agent.createConnection = (options, done) => { tunnel(proxy, auth, options, done) }
     } else {
-      agent = new (proxy.protocol === 'https:' ? https : http).Agent(AGENT_OPTIONS)
+      agent = new (transportOf(proxy.protocol)).Agent(AGENT_OPTIONS)
     }
     proxies.set(key, { proxy: proxy, auth: auth, agent: agent, tunnel: protocol === 'https:' })
   }
@@ -109,7 +133,7 @@ function tunnel (proxy, auth, options, done) {
   const authority = options.host + ':' + options.port
   const headers = { host: authority }
   if (auth) headers['proxy-authorization'] = auth
-  const connect = (proxy.protocol === 'https:' ? https : http).request({
+  const connect = transportOf(proxy.protocol).request({
     hostname: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), method: 'CONNECT', path: authority, headers: headers, agent: false
   })
   connect.once('connect', (res, socket) => {
@@ -117,17 +141,17 @@ function tunnel (proxy, auth, options, done) {
       socket.destroy()
       return done(new Error('the proxy refused the tunnel to ' + authority + ': HTTP ' + res.statusCode))
     }
-    done(null, tls.connect(Object.assign({}, options, { socket: socket, servername: options.servername || options.host })))
+    done(null, tls().connect(Object.assign({}, options, { socket: socket, servername: options.servername || options.host })))
   })
   connect.once('error', done)
   connect.end()
 }
 
-/** The wasm's request (plain data, see httpFetch): through the proxy the environment names for its URL. */
-function proxyAwareFetch (request) {
-  const proxy = getProxyForUrl(request.url)
-  if (!proxy) return httpFetch(request)
-  return httpFetch(request, proxyRoute(new URL(request.url).protocol, proxy))
+/** The wasm's request (see httpFetch): through the proxy the environment names for its URL. */
+function proxyAwareFetch (method, url, headers, body, timeoutMs) {
+  const proxy = getProxyForUrl(url)
+  if (!proxy) return httpFetch(method, url, headers, body, timeoutMs)
+  return httpFetch(method, url, headers, body, timeoutMs, proxyRoute(new URL(url).protocol, proxy))
 }
 
 module.exports = { proxyAwareFetch, httpFetch }

@@ -187,9 +187,10 @@ async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue>
 }
 
 /// Sets the transport this package sends requests through (the shim's keep-alive,
-/// proxy-aware one): a function of `{ url, method, headers, body?, signal? }` resolving
-/// to `{ status, headers.entries(), text() }`. `undefined` goes back to the global
-/// `fetch`. Nothing of the host is patched.
+/// proxy-aware one): `(method, url, headers, body, timeoutMs) → Promise<{ status,
+/// headers, body }>`, headers as `name: value` lines; a rejection named `TimeoutError`
+/// is a timeout (see `wasm/fetch.rs`). Without one, requests fail with a clear error.
+/// Nothing of the host is patched.
 #[wasm_bindgen(js_name = setFetch)]
 pub fn set_fetch(fetch: Option<js_sys::Function>) {
     super::fetch::set_custom_fetch(fetch);

@@ -1,123 +1,145 @@
-//! [`Transport`] over the host's `fetch`, built with gloo-net.
+//! [`Transport`] over the host's transport function (`setFetch`; the shim hands in its
+//! keep-alive `node:http` one). The contract is plain data both ways, so a request costs
+//! a handful of boundary crossings and the wasm needs no `fetch`, `Request` or `Headers`:
 //!
-//! The shim hands in its own transport (`setFetch`), which takes the request as plain
-//! data; without one (the wasm tests), the global `fetch` gets a `Request`. The deadline
-//! is a timer raced against the request; where the host has `AbortController`, the
-//! request is also aborted so no socket lingers.
+//! - called as `transport(method, url, headers, body, timeoutMs)`, `headers` being one
+//!   `name: value` line per header and `body` a string or `undefined`;
+//! - resolves to `{ status, headers, body }`, `headers` in the same line form;
+//! - rejects with an `Error`; `name: 'TimeoutError'` when `timeoutMs` passed first. The
+//!   transport owns the deadline: it aborts the request itself, so no socket lingers.
 
 use std::cell::RefCell;
 
-use futures_util::future::{select, Either};
-use gloo_net::http::RequestBuilder;
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::host::{js_message, Logger};
-use crate::http::{LocalTokenRequest, Method, Request, Response, Transport, TransportError};
+use crate::http::{LocalTokenRequest, Request, Response, Transport, TransportError};
 use crate::secret::Secret;
 
 #[wasm_bindgen]
 extern "C" {
-    // Our own binding (gloo-net has one too) so a rejection's `cause` — undici puts
-    // `ECONNREFUSED` and DNS errors there — reaches the error message.
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &js_sys::Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+
+    /// The function `setFetch` was given.
+    type HostTransport;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn send(
+        this: &HostTransport,
+        context: &JsValue,
+        method: &str,
+        url: &str,
+        headers: &str,
+        body: &JsValue,
+        timeout_ms: f64,
+    ) -> Result<JsValue, JsValue>;
+
+    /// What it resolves to.
+    type Answer;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Answer) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn headers(this: &Answer) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Answer) -> JsValue;
 }
 
 thread_local! {
-    // A host-provided fetch (the shim's proxy-aware one); the global `fetch` when unset.
+    // The host's transport (the shim's keep-alive node:http one).
     static CUSTOM_FETCH: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
-/// Replaces the global `fetch` for this package's requests (`None` restores it).
+/// Sets the transport every request goes through (`None` removes it).
 pub fn set_custom_fetch(fetch: Option<js_sys::Function>) {
     CUSTOM_FETCH.with(|f| *f.borrow_mut() = fetch);
 }
 
-/// The wasm transport: `fetch`, `Date.now`, `setTimeout`, and the bot's logger.
+/// The wasm transport: the host's transport, `Date.now`, `setTimeout`, and the bot's logger.
 pub struct FetchTransport {
     /// Where debug lines go, when the host has a logger.
     pub logger: Option<Logger>,
 }
 
+/// `name: value` lines, as the host's transport takes and gives headers.
+fn header_lines(request: &Request) -> String {
+    let mut out = String::new();
+    for (name, value) in &request.headers {
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value.expose());
+        out.push('\n');
+    }
+    out
+}
+
+/// Header lines back into lower-case pairs.
+fn header_pairs(lines: &str) -> Vec<(String, String)> {
+    lines
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect()
+}
+
 impl Transport for FetchTransport {
     async fn send(&self, request: &Request, timeout_ms: u64) -> Result<Response, TransportError> {
-        let controller = abort_controller();
-        let signal = controller.as_ref().map(|c| c.signal());
-        let pending = match CUSTOM_FETCH.with(|f| f.borrow().clone()) {
-            // The shim's transport takes a plain object: no `Request` to build and read back.
-            Some(custom) => custom
-                .call1(&JsValue::NULL, &plain_request(request, signal.as_ref()))
-                .map(|v| Promise::resolve(&v)),
-            None => {
-                let method = match request.method {
-                    Method::Get => gloo_net::http::Method::GET,
-                    Method::Post => gloo_net::http::Method::POST,
-                };
-                let mut builder = RequestBuilder::new(&request.url)
-                    .method(method)
-                    .abort_signal(signal.as_ref());
-                for (name, value) in &request.headers {
-                    builder = builder.header(name, value.expose());
-                }
-                let built = match &request.body {
-                    Some(body) => builder.body(body.expose().to_string()),
-                    None => builder.build(),
-                }
-                .map_err(|e| {
-                    TransportError::Network(format!("could not build the request: {e}"))
-                })?;
-                let raw: web_sys::Request = built.into();
-                global_fetch(&raw)
+        let Some(host) = CUSTOM_FETCH.with(|f| f.borrow().clone()) else {
+            return Err(TransportError::Network(
+                "no transport: load the package through its shim (require('botpress-uipath')), which calls setFetch".into(),
+            ));
+        };
+        let body = match &request.body {
+            Some(b) => JsValue::from_str(b.expose()),
+            None => JsValue::UNDEFINED,
+        };
+        let failed = |e: JsValue| {
+            let timeout = e.is_object()
+                && Reflect::get(&e, &"name".into())
+                    .ok()
+                    .and_then(|n| n.as_string())
+                    == Some("TimeoutError".into());
+            if timeout {
+                TransportError::Timeout
+            } else {
+                TransportError::Network(js_message(&e))
             }
+        };
+        let pending = host
+            .unchecked_ref::<HostTransport>()
+            .send(
+                &JsValue::NULL,
+                request.method.as_str(),
+                &request.url,
+                &header_lines(request),
+                &body,
+                timeout_ms as f64,
+            )
+            .map_err(failed)?;
+        let answer = JsFuture::from(Promise::resolve(&pending))
+            .await
+            .map_err(failed)?;
+        if !answer.is_object() {
+            return Err(TransportError::Network(
+                "the transport resolved to something that is not an answer".into(),
+            ));
         }
-        .map_err(|e| TransportError::Network(js_message(&e)))?;
-
-        let exchange = Box::pin(async move {
-            let answer = JsFuture::from(pending)
-                .await
-                .map_err(|e| TransportError::Network(js_message(&e)))?;
-            if !answer.is_object() {
-                return Err(TransportError::Network(
-                    "fetch resolved to something that is not a Response".into(),
-                ));
-            }
-            // Not `dyn_into`: a proxied request is answered by node-fetch, whose Response is
-            // not the runtime's class but has the same shape (status, headers, text()).
-            let answer: web_sys::Response = answer.unchecked_into();
-            let answer = gloo_net::http::Response::from(answer);
-            let headers = answer
-                .headers()
-                .entries()
-                .map(|(k, v)| (k.to_ascii_lowercase(), v))
-                .collect();
-            let body = answer
-                .text()
-                .await
-                .map_err(|e| TransportError::Network(format!("reading the answer failed: {e}")))?;
-            Ok(Response {
-                status: answer.status(),
-                headers,
-                body,
-            })
-        });
-        let timer = Timer::new(timeout_ms);
-        let outcome = select(exchange, Box::pin(timer.wait())).await;
-        match outcome {
-            Either::Left((result, _)) => result,
-            Either::Right(_) => {
-                if let Some(c) = controller {
-                    c.abort();
-                }
-                Err(TransportError::Timeout)
-            }
-        }
+        let answer: Answer = answer.unchecked_into();
+        let (Some(status), Some(body)) = (answer.status().as_f64(), answer.body().as_string())
+        else {
+            return Err(TransportError::Network(
+                "the transport's answer has no status or body".into(),
+            ));
+        };
+        Ok(Response {
+            status: status as u16,
+            headers: header_pairs(&answer.headers().as_string().unwrap_or_default()),
+            body,
+        })
     }
 
     fn now_ms(&self) -> u64 {
@@ -170,43 +192,12 @@ pub fn has_local_issuer() -> bool {
     local_issuer().is_some()
 }
 
-/// `{ url, method, headers: { name: value }, body?, signal? }` for the shim's transport.
-fn plain_request(request: &Request, signal: Option<&web_sys::AbortSignal>) -> JsValue {
-    let out = js_sys::Object::new();
-    let set = |o: &js_sys::Object, k: &str, v: &JsValue| {
-        let _ = Reflect::set(o, &k.into(), v);
-    };
-    set(&out, "url", &request.url.as_str().into());
-    set(&out, "method", &request.method.as_str().into());
-    let headers = js_sys::Object::new();
-    for (name, value) in &request.headers {
-        set(&headers, name, &value.expose().into());
-    }
-    set(&out, "headers", &headers);
-    if let Some(body) = &request.body {
-        set(&out, "body", &body.expose().into());
-    }
-    if let Some(s) = signal {
-        set(&out, "signal", s);
-    }
-    out.into()
-}
-
 /// The callback-token issuer the `uipath` module registers in this process, under
 /// `Symbol.for('botpress-uipath/callback-tokens')` of the global object, if any.
 fn local_issuer() -> Option<js_sys::Function> {
     let key = js_sys::Symbol::for_("botpress-uipath/callback-tokens");
     let registered = Reflect::get(&js_sys::global(), &key).ok()?;
     registered.dyn_into::<js_sys::Function>().ok()
-}
-
-/// `new AbortController()` where the host has one (Node 15+).
-fn abort_controller() -> Option<web_sys::AbortController> {
-    let has = Reflect::get(&js_sys::global(), &"AbortController".into()).ok()?;
-    if has.is_undefined() {
-        return None;
-    }
-    web_sys::AbortController::new().ok()
 }
 
 /// A `setTimeout` that is cleared when dropped, so a finished request does not keep

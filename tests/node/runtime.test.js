@@ -184,7 +184,7 @@ test('https through a proxy: one CONNECT tunnel, kept and reused, with Proxy-Aut
   const proxy = await startProxy()
   try {
     // A fresh process: NODE_EXTRA_CA_CERTS is read when Node starts.
-    const script = "const f = require(process.argv[1]); (async () => { const out = []; for (let i = 0; i < 3; i++) { const r = await f.proxyAwareFetch({ url: process.argv[2] + '/odata/Jobs(' + i + ')', method: 'GET', headers: { accept: 'application/json' } }); out.push([r.status, await r.text()]) } console.log(JSON.stringify(out)); process.exit(0) })().catch((e) => { console.error(e.message); process.exit(1) })"
+    const script = "const f = require(process.argv[1]); (async () => { const out = []; for (let i = 0; i < 3; i++) { const r = await f.proxyAwareFetch('GET', process.argv[2] + '/odata/Jobs(' + i + ')', 'accept: application/json\\n', undefined, 5000); out.push([r.status, r.body]) } console.log(JSON.stringify(out)); process.exit(0) })().catch((e) => { console.error(e.message); process.exit(1) })"
     const proxyUrl = proxy.url.replace('http://', 'http://bot%40acme:p%3Ass@')
     const child = childProcess.spawn(process.execPath, ['-e', script, path.join(__dirname, '..', '..', 'js-shim', 'fetch.js'), 'https://localhost:' + server.address().port],
       { env: Object.assign({}, process.env, { NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'), HTTPS_PROXY: proxyUrl, https_proxy: '', NO_PROXY: '', no_proxy: '' }) })
