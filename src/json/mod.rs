@@ -129,9 +129,22 @@ fn write_map(out: &mut String, map: &Map<String, Value>) {
 
 fn write_str(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
+    // Runs of printable ASCII are copied at once; everything else goes through
+    // push_escaped, one character at a time.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+            continue;
+        }
+        if b & 0xC0 == 0x80 {
+            continue; // inside a multi-byte character: its lead byte handled it
+        }
+        out.push_str(&s[run..i]);
+        let c = s[i..].chars().next().unwrap_or_default();
         push_escaped(out, c);
+        run = i + c.len_utf8();
     }
+    out.push_str(&s[run..]);
     out.push('"');
 }
 

@@ -35,6 +35,7 @@ impl Parser<'_> {
         format!("{what} at byte {}", self.at)
     }
 
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -142,12 +143,11 @@ impl Parser<'_> {
         loop {
             // Copy the run up to the next quote, backslash or control character at once.
             let start = self.at;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
+            let rest = &self.bytes[start..];
+            self.at += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             // The input is a &str and the run stops only at ASCII bytes: valid UTF-8.
             out.push_str(std::str::from_utf8(&self.bytes[start..self.at]).unwrap_or_default());
             match self.peek() {

@@ -127,11 +127,26 @@ fn now_ms(input: &Value) -> u64 {
 }
 
 /// The signing key for this purpose; empty when there is no secret, which the rules refuse.
+/// The last derivation is kept (the secret rarely changes; HKDF is most of a token's cost).
 fn key_of(input: &Value) -> Vec<u8> {
-    match text_of(input, "secret") {
-        "" => Vec::new(),
-        secret => jwt::callback_key(secret.as_bytes()).to_vec(),
+    thread_local! {
+        static LAST: RefCell<Option<(Vec<u8>, [u8; 32])>> = const { RefCell::new(None) };
     }
+    let secret = text_of(input, "secret").as_bytes();
+    if secret.is_empty() {
+        return Vec::new();
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((s, key)) if s.as_slice() == secret => key.to_vec(),
+            _ => {
+                let key = jwt::callback_key(secret);
+                *last = Some((secret.to_vec(), key));
+                key.to_vec()
+            }
+        }
+    })
 }
 
 fn caller_of(input: &Value) -> Caller {

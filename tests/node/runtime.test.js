@@ -95,6 +95,27 @@ test('fetch: the package installs nothing global; its own transport carries ever
   assert.strictEqual(Object.keys(require.cache).some((k) => /node_modules[\\/]node-fetch[\\/]/.test(k)), false, 'node-fetch is not loaded')
 })
 
+test('require does not compile the wasm on the spot; calls right after it work, sync ones too', () => {
+  const shim = path.join(__dirname, '..', '..', 'js-shim')
+  // A fresh process each: require, then at once an async call, a sync one, and the version.
+  const script = [
+    'let sync = 0',
+    'WebAssembly.Module = new Proxy(WebAssembly.Module, { construct: (C, args) => { sync++; return Reflect.construct(C, args) } })',
+    'const u = require(process.argv[1])',
+    'const afterRequire = sync',
+    'const route = u.routeSettings({}).maxBodyBytes',
+    'u.checkSetup({}).then((r) => console.log(JSON.stringify({ afterRequire, route, check: r.steps[0].code, version: u.version })))'
+  ].join('\n')
+  const out = JSON.parse(childProcess.execFileSync(process.execPath, ['-e', script, shim]))
+  assert.strictEqual(out.afterRequire, 0, 'require compiled nothing synchronously')
+  assert.strictEqual(out.route, 65536, 'a sync export right after require compiles on the spot')
+  assert.strictEqual(out.check, 'INVALID_CONFIG')
+  assert.strictEqual(out.version, require('../../package.json').version)
+  // And the async path alone: the background compile is used, nothing compiled on the spot.
+  const background = "let sync = 0; WebAssembly.Module = new Proxy(WebAssembly.Module, { construct: (C, args) => { sync++; return Reflect.construct(C, args) } }); const u = require(process.argv[1]); u.checkSetup({}).then(() => console.log(sync))"
+  assert.strictEqual(String(childProcess.execFileSync(process.execPath, ['-e', background, shim])).trim(), '0')
+})
+
 /**
  * A forward HTTP proxy on loopback that records the absolute URLs it was asked for, the
  * CONNECT tunnels it opened (with their Proxy-Authorization) and its client connections.

@@ -27,8 +27,24 @@ async function globalConfig (bp) {
   return {}
 }
 
+// Random ids come from a pooled CSPRNG buffer: one randomFillSync per 4 KiB instead of
+// one per id (a call costs microseconds; the in-process issuer takes two per token).
+// Each byte is used once.
+const pool = Buffer.alloc(4096)
+let poolAt = pool.length
+
+/** `bytes` random bytes as hex. */
+function randomHex (bytes) {
+  if (poolAt + bytes > pool.length) {
+    crypto.randomFillSync(pool)
+    poolAt = 0
+  }
+  poolAt += bytes
+  return pool.toString('hex', poolAt - bytes, poolAt)
+}
+
 function requestId () {
-  return crypto.randomBytes(8).toString('hex')
+  return randomHex(8)
 }
 
 function sourceOf (req) {
@@ -131,4 +147,4 @@ function readBody (req, limit, timeoutMs) {
   })
 }
 
-module.exports = { core, globalConfig, requestId, sourceOf, send, route, readBody }
+module.exports = { core, globalConfig, randomHex, requestId, sourceOf, send, route, readBody }

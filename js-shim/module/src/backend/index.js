@@ -5,9 +5,7 @@
 // checkCallback, checkWebhook); this file reads requests, looks up what the rules need,
 // and does what the answer says.
 
-const crypto = require('crypto')
-
-const { core, globalConfig, requestId, sourceOf, send, route, readBody } = require('./http-kit')
+const { core, globalConfig, randomHex, requestId, sourceOf, send, route, readBody } = require('./http-kit')
 const { createJobEnds } = require('./job-ends')
 
 // Botpress's own identity behind getAxiosConfigForBot (core/security/auth-service.ts).
@@ -42,7 +40,7 @@ async function tokenInput (bp, botId, query, caller, id, source) {
     botId: botId,
     query: query,
     now: Date.now(),
-    jti: crypto.randomBytes(12).toString('hex'),
+    jti: randomHex(12),
     requestId: id,
     source: source,
     caller: caller
