@@ -10,6 +10,7 @@
 // Usage: node bench/run.js [L=50]
 
 const fs = require('fs')
+const crypto = require('crypto')
 const http = require('http')
 const path = require('path')
 const zlib = require('zlib')
@@ -25,12 +26,17 @@ async function main () {
   console.log('Node ' + process.version + ', L = ' + L + ' ms')
   const wasm = fs.readFileSync(path.join(root, 'pkg/botpress_uipath_bg.wasm'))
   console.log('wasm: ' + (wasm.length / 1024).toFixed(1) + ' KiB raw, ' + (zlib.gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1) + ' KiB gzipped')
+  // require (what blocks the caller), and until a first call has answered (the wasm is
+  // compiled in the background from require on), each in fresh processes.
   const requireTimes = []
+  const readyTimes = []
+  const probe = 'const h = () => Number(process.hrtime.bigint()) / 1e6; const t = h(); const u = require(process.argv[1]); const r = h() - t; u.checkSetup({}).then(() => console.log(r + " " + (h() - t)))'
   for (let i = 0; i < 11; i++) {
-    const out = execFileSync(process.execPath, ['-e', 'const t = process.hrtime.bigint(); require(process.argv[1]); console.log(String(process.hrtime.bigint() - t))', path.join(root, 'js-shim')])
-    requireTimes.push(ms(BigInt(String(out).trim())))
+    const [r, ready] = String(execFileSync(process.execPath, ['-e', probe, path.join(root, 'js-shim')])).trim().split(' ').map(Number)
+    requireTimes.push(r)
+    readyTimes.push(ready)
   }
-  console.log('require, fresh process: median ' + pct(requireTimes, 0.5).toFixed(1) + ' ms (11 runs)')
+  console.log('require, fresh process: median ' + pct(requireTimes, 0.5).toFixed(1) + ' ms; until a first call has answered: ' + pct(readyTimes, 0.5).toFixed(1) + ' ms (11 runs)')
   const uipath = require('../js-shim')
 
   console.log('\nper job start          Orchestrator  Botpress  new connections  wall / L')
@@ -57,25 +63,43 @@ async function main () {
   try {
     const args = w.args()
     await uipath.startUiPathJob(w.bp, w.event(), args)
-    const N = 200
-    let cpu = process.cpuUsage()
-    for (let i = 0; i < N; i++) await uipath.startUiPathJob(w.bp, w.event(), args)
-    const ours = process.cpuUsage(cpu)
-    // The baseline: a plain node:http client, token and release known, StartJobs only.
+    // CPU per warm start, interleaved in rounds (this VM's CPU figures drift), beside:
+    // - plain: a node:http client sending the very StartJobs body the package sent;
+    // - plain + token: the same, also signing a fresh callback JWT (node:crypto HMAC)
+    //   and building that body, i.e. the work a start does beyond the request.
     const token = Object.keys(w.orchestrator.tokens)[0]
     const agent = new http.Agent({ keepAlive: true })
     const url = new URL(w.orchestrator.cloudUrl + '/odata/Jobs/UiPath.Server.Configuration.OData.StartJobs')
-    const body = JSON.stringify({ startInfo: { ReleaseKey: 'a0000000-0000-4000-8000-000000000012', Strategy: 'ModernJobsCount', JobsCount: 1, InputArguments: '{}' } })
-    const plain = () => new Promise((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent: agent, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-UIPATH-FolderPath': 'Shared' } }, (res) => { res.resume(); res.on('end', resolve) })
+    const sent = w.orchestrator.requests.filter((r) => /StartJobs$/.test(r.path)).pop()
+    const body = sent.body
+    const post = (text) => new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent: agent, headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'X-UIPATH-FolderPath': 'Shared' } }, (res) => { res.resume(); res.on('end', resolve) })
       req.on('error', reject)
-      req.end(body)
+      req.end(text)
     })
-    cpu = process.cpuUsage()
-    for (let i = 0; i < N; i++) await plain()
-    const base = process.cpuUsage(cpu)
+    const key = crypto.randomBytes(32)
+    const b64 = (x) => Buffer.from(x).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+    const withToken = () => {
+      const now = Math.floor(Date.now() / 1000)
+      const claims = { aud: 'botpress-uipath/callback', botId: 'bot-1', channel: 'web', exp: now + 3600, iat: now, jti: crypto.randomBytes(12).toString('hex'), target: 'user-1', threadId: 'thread-1' }
+      const input = b64('{"alg":"HS256","typ":"JWT"}') + '.' + b64(JSON.stringify(claims))
+      const jwt = input + '.' + crypto.createHmac('sha256', key).update(input).digest('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+      const args = { botId: 'bot-1', botpressToken: jwt, botpressUrl: 'http://127.0.0.1', channel: 'web', target: 'user-1', threadId: 'thread-1' }
+      return post(JSON.stringify({ startInfo: { InputArguments: JSON.stringify(args), JobsCount: 1, Reference: 'botpress:bot-1:' + crypto.randomBytes(8).toString('hex'), ReleaseKey: 'a0000000-0000-4000-8000-000000000012', Strategy: 'ModernJobsCount' } }))
+    }
+    const contenders = { ours: () => uipath.startUiPathJob(w.bp, w.event(), args), plain: () => post(body), 'plain + token': withToken }
+    const N = 100
     const per = (u) => (u.user + u.system) / N / 1000
-    console.log('\nCPU per warm start, token issued in process (this process, emulator included): ' + per(ours).toFixed(2) + ' ms; plain node:http StartJobs: ' + per(base).toFixed(2) + ' ms (' + (per(ours) / per(base)).toFixed(1) + 'x)')
+    const rounds = {}
+    for (let round = 0; round < 15; round++) {
+      for (const [name, run] of Object.entries(contenders)) {
+        const cpu = process.cpuUsage()
+        for (let i = 0; i < N; i++) await run()
+        ;(rounds[name] = rounds[name] || []).push(per(process.cpuUsage(cpu)))
+      }
+    }
+    const med = (name) => pct(rounds[name], 0.5)
+    console.log('\nCPU per warm start, token issued in process (this process, emulator included; medians of 15 interleaved rounds of ' + N + '): ' + med('ours').toFixed(2) + ' ms; plain node:http StartJobs: ' + med('plain').toFixed(2) + ' ms (' + (med('ours') / med('plain')).toFixed(1) + 'x); plain + callback token: ' + med('plain + token').toFixed(2) + ' ms (' + (med('ours') / med('plain + token')).toFixed(1) + 'x)')
     agent.destroy()
 
     // UiPath's npm client (uipath-orchestrator 1.1.3, on-premises login): the same StartJobs.
@@ -85,7 +109,7 @@ async function main () {
     const start = () => new Promise((resolve, reject) => client.v2.odata.postStartJobs(JSON.parse(body), (err) => (err ? reject(err) : resolve())))
     await start()
     const connections = w.orchestrator.connections
-    cpu = process.cpuUsage()
+    const cpu = process.cpuUsage()
     for (let i = 0; i < N; i++) await start()
     const npm = process.cpuUsage(cpu)
     console.log('uipath-orchestrator 1.1.3, the same StartJobs: ' + per(npm).toFixed(2) + ' ms CPU, ' + ((w.orchestrator.connections - connections) / N).toFixed(2) + ' new connections per start')

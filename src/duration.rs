@@ -34,7 +34,7 @@ pub fn parse_unbounded(text: &str, field: &str) -> Result<u64> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().map_err(|_| bad_duration(field, text))?;
+    let value = crate::json::parse_f64(number).ok_or_else(|| bad_duration(field, text))?;
     let factor = match unit.trim().to_ascii_lowercase().as_str() {
         "" | "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
         "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 0.001,

@@ -194,3 +194,31 @@ fn json_through_the_boundary_keeps_every_key_and_value() {
         Some(text)
     );
 }
+
+#[wasm_bindgen_test]
+fn floats_go_through_the_host_and_read_back_the_same() {
+    use botpress_uipath::json;
+    for text in [
+        "0.5",
+        "-2.25",
+        "1e-7",
+        "6.02e23",
+        "1.7976931348623157e308",
+        "5e-324",
+    ] {
+        let v = json::from_str(text).unwrap();
+        let printed = json::to_string(&v);
+        assert_eq!(json::from_str(&printed).unwrap(), v, "{text} -> {printed}");
+    }
+    assert_eq!(json::to_string(&json::from_str("0.1").unwrap()), "0.1");
+    assert_eq!(json::to_string(&json::from_str("1e-7").unwrap()), "1e-7");
+    assert!(json::from_str("1e400").is_err(), "out of range");
+    assert_eq!(json::parse_f64(""), None);
+    assert_eq!(json::parse_f64("1..2"), None);
+    assert_eq!(json::parse_f64("1.5"), Some(1.5));
+    assert_eq!(
+        botpress_uipath::duration::parse_unbounded("1.5h", "expiresIn").unwrap(),
+        5400
+    );
+    assert!(botpress_uipath::duration::parse_unbounded("h", "expiresIn").is_err());
+}

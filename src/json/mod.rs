@@ -35,6 +35,38 @@ impl ToJson for Value {
     }
 }
 
+/// The text of a decimal number (JSON's grammar, or digits and dots) as f64, `None` when
+/// it is not one. Rust's parser natively; the host's `Number` in the wasm, which keeps
+/// float-parsing code and tables out of the `.wasm`. Both round correctly.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        // `Number(text)`: strict about the whole text (but "" is 0, hence the check).
+        let n = text.parse::<js_sys::Number>().ok()?.value_of();
+        (!text.is_empty() && !n.is_nan()).then_some(n)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        text.parse().ok()
+    }
+}
+
+/// A float as the shortest text that reads back the same. Rust's natively; the host's
+/// `String(n)` in the wasm (which writes `1e-7` where Rust writes `0.0000001`).
+pub fn f64_text(f: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Number::from(f)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        f.to_string()
+    }
+}
+
 /// A type read out of JSON by hand (Orchestrator's entities, the module's rows).
 pub trait FromJson: Sized {
     /// The value, or what is wrong with it (the field's name, never its text).
@@ -80,7 +112,7 @@ pub fn number_text(n: &Number) -> String {
     match (n.as_i64(), n.as_u64(), n.as_f64()) {
         (Some(i), _, _) => i.to_string(),
         (None, Some(u), _) => u.to_string(),
-        (None, None, Some(f)) => f.to_string(),
+        (None, None, Some(f)) => f64_text(f),
         _ => "null".into(),
     }
 }

@@ -269,8 +269,7 @@ impl Parser<'_> {
                 return Ok(Value::Number(i.into()));
             }
         }
-        text.parse::<f64>()
-            .ok()
+        super::parse_f64(text)
             .and_then(Number::from_f64)
             .map(Value::Number)
             .ok_or_else(|| self.fail("number out of range"))
