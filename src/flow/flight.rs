@@ -3,24 +3,24 @@
 //! cached by its owner, a failure reaches only the calls that were waiting for it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
+use super::keyed::Keyed;
 use crate::error::{Error, ErrorCode, Result};
 
 /// The requests in flight, by key.
 #[derive(Debug)]
 pub(super) struct Flights<V> {
-    pending: RefCell<HashMap<String, Rc<Slot<V>>>>,
+    pending: RefCell<Keyed<Rc<Slot<V>>>>,
 }
 
 impl<V> Default for Flights<V> {
     fn default() -> Self {
         Flights {
-            pending: RefCell::new(HashMap::new()),
+            pending: RefCell::new(Keyed::default()),
         }
     }
 }

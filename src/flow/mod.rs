@@ -11,6 +11,7 @@ mod call;
 mod check;
 mod flight;
 mod jobs;
+mod keyed;
 mod poll;
 mod start;
 mod token;
