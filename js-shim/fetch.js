@@ -87,17 +87,26 @@ function httpFetch (method, url, headerLines, body, timeoutMs, via) {
       }
     }
     let timer = null
+    let timedOut = null
+    const fail = (err) => { clearTimeout(timer); reject(timedOut || err) }
     const req = transportOf(to.protocol).request(to, options, (res) => {
       const chunks = []
       res.on('data', (c) => chunks.push(c))
+      // An answer cut off midway (by the deadline or the server) is a failure, never a
+      // short body: Node 12 even emits 'end' for it, with `complete` false.
+      const cut = () => fail(new Error('the connection closed before the answer was complete'))
       res.on('end', () => {
+        if (!res.complete) return cut()
         clearTimeout(timer)
         resolve({ status: res.statusCode, headers: linesOf(res.headers), body: Buffer.concat(chunks).toString('utf8') })
       })
-      res.on('error', (err) => { clearTimeout(timer); reject(err) })
+      res.on('error', fail)
+      res.on('close', () => { if (!res.complete) cut() })
     })
-    req.on('error', (err) => { clearTimeout(timer); reject(err) })
-    if (timeoutMs > 0) timer = setTimeout(() => req.destroy(timeoutError(timeoutMs)), timeoutMs)
+    req.on('error', fail)
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => { timedOut = timeoutError(timeoutMs); req.destroy(timedOut) }, timeoutMs)
+    }
     req.end(body)
   })
 }

@@ -156,6 +156,46 @@ function startProxy () {
   })))
 }
 
+test('the transport keeps its deadline (no answer, or one that stalls midway: TimeoutError) and fails at once on an answer cut off', async () => {
+  const { proxyAwareFetch } = require('../../js-shim/fetch')
+  const server = http.createServer((req, res) => {
+    if (req.url === '/silent') return // never answers
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+    res.write('{"value": [') // ... and stalls, or is cut off
+    if (req.url === '/cut') setTimeout(() => res.socket.destroy(), 20)
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const base = 'http://127.0.0.1:' + server.address().port
+  try {
+    for (const where of ['/silent', '/stalls']) {
+      const t = Date.now()
+      await assert.rejects(proxyAwareFetch('GET', base + where, 'accept: application/json\n', undefined, 200), (err) => {
+        assert.strictEqual(err.name, 'TimeoutError', where + ': ' + err.message)
+        return true
+      })
+      assert.ok(Date.now() - t < 5000, where + ' settled long after its deadline')
+    }
+    // Cut off by the server: a network error at once, not a wait for the deadline.
+    const t = Date.now()
+    await assert.rejects(proxyAwareFetch('GET', base + '/cut', '', undefined, 3000), (err) => {
+      assert.notStrictEqual(err.name, 'TimeoutError', err.message)
+      return true
+    })
+    assert.ok(Date.now() - t < 2000, 'a cut-off answer failed only at its deadline')
+    // A whole answer: status, header lines and body.
+    const cut = http.createServer((req, res) => res.end('{"ok":true}'))
+    await new Promise((resolve) => cut.listen(0, '127.0.0.1', resolve))
+    const ok = await proxyAwareFetch('GET', 'http://127.0.0.1:' + cut.address().port + '/', '', undefined, 1000)
+    assert.strictEqual(ok.status, 200)
+    assert.strictEqual(ok.body, '{"ok":true}')
+    assert.ok(/^content-length: 11$/m.test(ok.headers), ok.headers)
+    await new Promise((resolve) => cut.close(resolve))
+  } finally {
+    server.closeAllConnections ? server.closeAllConnections() : null
+    await new Promise((resolve) => { server.close(() => resolve()); setTimeout(resolve, 500) })
+  }
+})
+
 test('HTTP_PROXY is honoured and NO_PROXY bypasses it', async () => {
   const proxy = await startProxy()
   const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY, http_proxy: process.env.http_proxy, no_proxy: process.env.no_proxy }
