@@ -150,20 +150,33 @@ impl Connection {
 
 /// Percent-encodes characters that would break a URL path segment.
 fn path_segment(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
+                out.push(b as char)
             }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(path_segment("Default-Tenant_1.~"), "Default-Tenant_1.~");
+        assert_eq!(path_segment("a b/c?é"), "a%20b%2Fc%3F%C3%A9");
+    }
 
     #[test]
     fn conversation_requires_the_reply_fields() {
