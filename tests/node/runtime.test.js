@@ -168,20 +168,18 @@ test('the transport keeps its deadline (no answer, or one that stalls midway: Ti
   const base = 'http://127.0.0.1:' + server.address().port
   try {
     for (const where of ['/silent', '/stalls']) {
-      const t = Date.now()
       await assert.rejects(proxyAwareFetch('GET', base + where, 'accept: application/json\n', undefined, 200), (err) => {
         assert.strictEqual(err.name, 'TimeoutError', where + ': ' + err.message)
         return true
       })
-      assert.ok(Date.now() - t < 5000, where + ' settled long after its deadline')
     }
-    // Cut off by the server: a network error at once, not a wait for the deadline.
-    const t = Date.now()
-    await assert.rejects(proxyAwareFetch('GET', base + '/cut', '', undefined, 3000), (err) => {
+    // Cut off by the server: a network error, not a short body, and not a wait for the
+    // deadline (which would end in a TimeoutError).
+    await assert.rejects(proxyAwareFetch('GET', base + '/cut', '', undefined, 30000), (err) => {
       assert.notStrictEqual(err.name, 'TimeoutError', err.message)
+      assert.ok(/closed before the answer was complete|aborted|socket hang up/.test(err.message), err.message)
       return true
     })
-    assert.ok(Date.now() - t < 2000, 'a cut-off answer failed only at its deadline')
     // A whole answer: status, header lines and body.
     const cut = http.createServer((req, res) => res.end('{"ok":true}'))
     await new Promise((resolve) => cut.listen(0, '127.0.0.1', resolve))
