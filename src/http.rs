@@ -1,7 +1,7 @@
 //! Plain HTTP requests and responses, and the small trait the flows send them through.
 //!
 //! The flows in [`crate::flow`] are written once against [`Transport`]; the wasm build
-//! implements it with gloo-net (`fetch`), the native tests with a recording fake.
+//! implements it over the host's transport (`wasm/fetch.rs`), the native tests with a recording fake.
 
 use crate::secret::Secret;
 
