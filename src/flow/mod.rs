@@ -1,4 +1,4 @@
-//! The calls of the package, written once against [`Transport`]: [`start_job`]
+//! The calls of the package, written once against [`Transport`](crate::http::Transport): [`start_job`]
 //! (token → release → callback token → StartJobs), [`botpress_token`], and the jobs
 //! calls [`get_job`], [`wait_for_job`], [`stop_job`]; the module's batched [`poll_jobs`].
 //!
