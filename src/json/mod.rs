@@ -29,12 +29,6 @@ pub trait ToJson {
     fn to_json(&self) -> Value;
 }
 
-impl ToJson for Value {
-    fn to_json(&self) -> Value {
-        self.clone()
-    }
-}
-
 /// The text of a decimal number (JSON's grammar, or digits and dots) as f64, `None` when
 /// it is not one. Rust's parser natively; the host's `Number` in the wasm, which keeps
 /// float-parsing code and tables out of the `.wasm`. Both round correctly.

@@ -8,6 +8,7 @@ use super::host;
 use crate::config::ConfigLayers;
 use crate::error::Result;
 use crate::flow::{self, CheckInput};
+use crate::json::ToJson;
 
 /// `moduleConfig({ schema, global, env, bot })` → the config the module sees, merged as
 /// Botpress v12 merges it (`env` is the process environment as an object).
@@ -56,5 +57,5 @@ pub async fn check_setup(config: JsValue, options: JsValue) -> Result<JsValue, J
         external_url: text("externalUrl"),
     };
     let report = flow::check(&FetchTransport { logger: None }, &input).await;
-    to_js(&report).map_err(to_js_error)
+    to_js(&report.to_json()).map_err(to_js_error)
 }

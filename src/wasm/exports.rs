@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use js_sys::Reflect;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::fetch::FetchTransport;
@@ -144,7 +145,7 @@ async fn job_call(call: JobCall, bp: JsValue, event: JsValue, args: JsValue) -> 
             l.warn_line(w);
         }
     }
-    to_js(&outcome.job)
+    to_js(&outcome.job.to_json())
 }
 
 /// `getBotpressToken(bp, event, options?) → Promise<string>` (API.md).
@@ -204,8 +205,8 @@ pub fn version() -> String {
 
 /// A result for JS: our JSON text, parsed by the host's `JSON.parse` (one crossing; a
 /// `__proto__` key stays an own property).
-pub(super) fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue> {
-    js_sys::JSON::parse(&json::to_string(&value.to_json())).map_err(|e| {
+pub(super) fn to_js(value: &Value) -> Result<JsValue> {
+    js_sys::JSON::parse(&json::to_string(value)).map_err(|e| {
         Error::config(format!(
             "could not convert the result: {}",
             host::js_message(&e)
@@ -233,7 +234,7 @@ pub(super) fn to_js_error(error: Error) -> JsValue {
     if let Some(r) = &error.reference {
         set("reference", r.into());
     }
-    if let Some(job) = error.job.as_deref().and_then(|j| to_js(j).ok()) {
+    if let Some(job) = error.job.as_deref().and_then(|j| to_js(&j.to_json()).ok()) {
         set("job", job);
     }
     js.into()

@@ -55,7 +55,7 @@ pub fn check_webhook(input: JsValue) -> Result<JsValue, JsValue> {
         };
         let mut answer = module::check_webhook(&routes, &settings, &request);
         answer.reply = limit_log(answer.reply, &input);
-        to_js(&answer)
+        to_js(&answer.to_json())
     };
     run().map_err(to_js_error)
 }
@@ -69,7 +69,7 @@ pub fn job_end_delivery(input: JsValue) -> Result<JsValue, JsValue> {
         let settings = JobEndSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
         let job = field(&input, "job", TrackedJob::from_json)?;
         let end = field(&input, "end", JobEnd::from_json)?;
-        to_js(&module::delivery(&settings, &job, &end))
+        to_js(&module::delivery(&settings, &job, &end).to_json())
     };
     run().map_err(to_js_error)
 }

@@ -1,7 +1,7 @@
 //! The wasm boundary: the only code that touches `JsValue`.
 //!
 //! `host` declares the Botpress objects we are handed, `fetch` implements
-//! [`crate::http::Transport`] over the host's `fetch`, `exports` holds the package's
+//! [`crate::http::Transport`] over the host's transport (`setFetch`), `exports` holds the package's
 //! exports, `routes` and `job_ends` those of the module backend, `check` those of the check command.
 
 mod check;

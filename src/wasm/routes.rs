@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::exports::{to_js, to_js_error};
 use super::host;
 use crate::error::Result;
+use crate::json::ToJson;
 use crate::jwt;
 use crate::module::log::{Admission, RefusalLog};
 use crate::module::{self, Body, CallbackRequest, Caller, Reply, RouteSettings, TokenRequest};
@@ -53,7 +54,7 @@ pub fn issue_callback_token(input: JsValue) -> Result<JsValue, JsValue> {
             request_id: text_of(&input, "requestId"),
         };
         let reply = module::issue_token(&settings, &key_of(&input), &request);
-        to_js(&limit_log(reply, &input))
+        to_js(&limit_log(reply, &input).to_json())
     };
     run().map_err(to_js_error)
 }
@@ -76,7 +77,7 @@ pub fn check_callback(input: JsValue) -> Result<JsValue, JsValue> {
             request_id: text_of(&input, "requestId"),
         };
         let reply = module::check_callback(&settings, &key_of(&input), &request);
-        to_js(&limit_log(reply, &input))
+        to_js(&limit_log(reply, &input).to_json())
     };
     run().map_err(to_js_error)
 }
@@ -86,10 +87,7 @@ pub fn check_callback(input: JsValue) -> Result<JsValue, JsValue> {
 pub fn internal_reply(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let input = host::to_json(&input, "input")?;
-        to_js(&Reply::internal(
-            text_of(&input, "requestId"),
-            text_of(&input, "detail"),
-        ))
+        to_js(&Reply::internal(text_of(&input, "requestId"), text_of(&input, "detail")).to_json())
     };
     run().map_err(to_js_error)
 }
