@@ -181,7 +181,9 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: u64) -> Result<CallbackCl
     Ok(claims)
 }
 
-fn mac(secret: &[u8], data: &[u8]) -> Hmac<Sha256> {
+/// HMAC-SHA256 of `data` under `secret`, ready to finalize or verify (also the webhook
+/// signature's).
+pub(crate) fn mac(secret: &[u8], data: &[u8]) -> Hmac<Sha256> {
     // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
     let mut m = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
     m.update(data);

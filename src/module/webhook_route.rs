@@ -6,9 +6,8 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use hmac::{Hmac, Mac};
+use hmac::Mac;
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 use super::body::{self, Body};
 use super::job_end::{JobEnd, JobEndSettings};
@@ -16,6 +15,7 @@ use super::log::quote;
 use super::reply::Reply;
 use super::settings::RouteSettings;
 use crate::json::ToJson;
+use crate::jwt;
 use crate::orchestrator::parse_job;
 
 /// One webhook call, as the backend read it.
@@ -158,20 +158,12 @@ pub fn signed(secret: &[u8], body: &[u8], signature: &str) -> bool {
     let Ok(given) = STANDARD.decode(signature) else {
         return false;
     };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-        return false;
-    };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+    jwt::mac(secret, body).verify_slice(&given).is_ok()
 }
 
 /// The signature Orchestrator sends for `body` (for the emulator's and the tests' use).
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else {
-        return String::new();
-    };
-    mac.update(body);
-    STANDARD.encode(mac.finalize().into_bytes())
+    STANDARD.encode(jwt::mac(secret, body).finalize().into_bytes())
 }
 
 #[cfg(test)]
