@@ -63,8 +63,9 @@ impl JobEndSettings {
         };
         let messages = match fields::present(config.get("messages")) {
             None => Map::new(),
-            Some(Value::String(s)) => object_of(&crate::json::from_str(s).unwrap_or_default())?,
-            Some(v) => object_of(v)?,
+            Some(v) => messages_of(
+                fields::object("messages", v).map_err(|_| Error::config(MESSAGES_USE))?,
+            )?,
         };
         Ok(JobEndSettings {
             webhook_secret,
@@ -75,19 +76,18 @@ impl JobEndSettings {
     }
 }
 
-fn object_of(value: &Value) -> Result<Map<String, Value>> {
-    const USE: &str = "messages must be an object of texts by state, e.g. {\"Successful\": \"{{processKey}} finished\"}";
-    let Value::Object(map) = value else {
-        return Err(Error::config(USE));
-    };
-    for (state, text) in map {
+const MESSAGES_USE: &str = "messages must be an object of texts by state, e.g. {\"Successful\": \"{{processKey}} finished\"}";
+
+/// `messages`, each key a final state and each value a text.
+fn messages_of(map: Map<String, Value>) -> Result<Map<String, Value>> {
+    for (state, text) in &map {
         if !is_final(state) || !text.is_string() {
             return Err(Error::config(format!(
-                "{USE}; the states are Successful, Faulted and Stopped"
+                "{MESSAGES_USE}; the states are Successful, Faulted and Stopped"
             )));
         }
     }
-    Ok(map.clone())
+    Ok(map)
 }
 
 /// A started job as the module tracks it: where to deliver its end, and how to read it.
