@@ -9,11 +9,11 @@ use serde_json::{json, Value};
 use super::call::{Call, Redactor};
 use super::token::{Session, TokenCache};
 use crate::config::{Connection, Folder};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::Result;
 use crate::http::Transport;
 use crate::json::ToJson;
 use crate::module::{JobEnd, TrackedJob};
-use crate::orchestrator::{self, parse_job};
+use crate::orchestrator::{self, ParsedJob};
 
 /// Jobs per request: short enough for any URL limit.
 pub const PAGE: usize = 50;
@@ -138,28 +138,13 @@ async fn read_page<T: Transport>(
                 folder,
             ));
         }
-        let unexpected = || {
-            Error::new(
-                ErrorCode::OrchestratorError,
-                format!(
-                    "unexpected jobs answer from Orchestrator: {}",
-                    orchestrator::excerpt(&response.body)
-                ),
-            )
-        };
-        let body: serde_json::Value =
-            crate::json::from_str(&response.body).map_err(|_| unexpected())?;
-        let list = body
-            .get("value")
-            .and_then(serde_json::Value::as_array)
-            .ok_or_else(unexpected)?;
+        let entities: Vec<ParsedJob> = orchestrator::parse_collection(&response, "jobs")?;
         let mut read = Page {
             found: vec![None; page.len()],
             seen: Vec::new(),
             warnings: Vec::new(),
         };
-        for entity in list {
-            let parsed = parse_job(entity)?;
+        for parsed in entities {
             read.warnings.extend(parsed.warning);
             read.seen.push(parsed.job.id);
             // Match by id and key: the key guards against another tenant's job with the id.

@@ -8,7 +8,7 @@ use super::{parse_error, Scope};
 use crate::config::{Folder, JobRef};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response};
-use crate::json::{self, ToJson};
+use crate::json::{self, FromJson, ToJson};
 
 /// The states a job does not leave.
 pub const FINAL_STATES: [&str; 3] = ["Successful", "Faulted", "Stopped"];
@@ -64,6 +64,13 @@ pub struct ParsedJob {
     pub job: JobDetails,
     /// Set when `OutputArguments` was not JSON (`outputArguments` is then null).
     pub warning: Option<String>,
+}
+
+impl FromJson for ParsedJob {
+    /// An entity of a `Jobs` collection (see [`parse_job`]).
+    fn from_json(entity: &Value) -> std::result::Result<ParsedJob, String> {
+        parse_job(entity).map_err(|_| "a job without Id, Key and State".into())
+    }
 }
 
 /// `SoftStop` (the default: the robot finishes its current activity) or `Kill`.
