@@ -6,10 +6,9 @@
 // (signature, payloads, batching, the event and its text) are the core's; this file holds
 // the database and the timer.
 
-const crypto = require('crypto')
 const os = require('os')
 
-const { core, globalConfig, sourceOf, send, readBody } = require('./http-kit')
+const { core, globalConfig, randomHex, sourceOf, send, readBody } = require('./http-kit')
 const { createStore } = require('./job-store')
 
 const TRACKER = Symbol.for('botpress-uipath/job-tracker')
@@ -23,7 +22,7 @@ const CONCURRENCY = 16
  * onModuleUnmount; `webhook(req, res, id)` is the route; `pollOnce()` one poll round.
  */
 function createJobEnds (bp) {
-  const owner = os.hostname().slice(0, 20) + ':' + process.pid + ':' + crypto.randomBytes(6).toString('hex')
+  const owner = os.hostname().slice(0, 20) + ':' + process.pid + ':' + randomHex(6)
   const log = (botId) => bp.logger.forBot(botId || 'global')
   let store = null
   let timer = null
