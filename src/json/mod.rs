@@ -1,5 +1,5 @@
 //! JSON text in and out of the core, the same code natively and in the wasm: our own
-//! parser ([`parse`]) and printer, so the `.wasm` carries no serde machinery (no typed
+//! parser ([`from_str`]) and printer, so the `.wasm` carries no serde machinery (no typed
 //! deserializers, no serde-wasm-bindgen). Values are `serde_json::Value`; wire shapes
 //! are read and written by hand with the helpers below ([`ToJson`], [`text`],
 //! [`integer`]). Across the wasm boundary, JSON text travels (`JSON.parse` /
@@ -8,12 +8,12 @@
 
 mod parse;
 
-pub use parse::{parse, MAX_DEPTH};
+pub use parse::MAX_DEPTH;
 use serde_json::{Map, Number, Value};
 
 /// Parses JSON text; the error says why and where, without echoing the text.
 pub fn from_str(text: &str) -> Result<Value, String> {
-    parse(text)
+    parse::parse(text)
 }
 
 /// A value as compact JSON text.
@@ -94,11 +94,6 @@ pub fn required_text(value: &Value, name: &str) -> Result<String, String> {
 /// `value[name]` when it is an integer, else an error that names the field.
 pub fn required_integer(value: &Value, name: &str) -> Result<i64, String> {
     integer(value, name).ok_or_else(|| format!("{name} is missing or not an integer"))
-}
-
-/// An optional string as JSON: the string or null.
-pub fn or_null(value: &Option<String>) -> Value {
-    value.clone().map_or(Value::Null, Value::String)
 }
 
 /// A JSON number as text (`2`, `-7`, `0.5`).

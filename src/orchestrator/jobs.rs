@@ -47,12 +47,12 @@ impl ToJson for JobDetails {
             "id": self.id,
             "key": self.key,
             "state": self.state,
-            "info": json::or_null(&self.info),
+            "info": self.info,
             "outputArguments": self.output_arguments,
-            "startTime": json::or_null(&self.start_time),
-            "endTime": json::or_null(&self.end_time),
+            "startTime": self.start_time,
+            "endTime": self.end_time,
             "releaseName": self.release_name,
-            "reference": json::or_null(&self.reference),
+            "reference": self.reference,
         })
     }
 }
