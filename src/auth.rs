@@ -1,12 +1,12 @@
 //! The four ways to get an Orchestrator access token (`shared/uipath-api.md`,
 //! "Authentication"), each as a pure request builder and a pure answer parser.
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::fields::{self, Layers};
 use crate::http::{Method, Request, Response};
-use crate::json;
 use crate::secret::Secret;
 
 /// The client id of the original Botpress docs' refresh-token flow.
@@ -305,7 +305,7 @@ pub struct AccessToken {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn parse(args: Value, cfg: Value) -> Result<Auth> {
         Auth::parse(
@@ -350,7 +350,7 @@ mod tests {
         let auth = parse(json!({"clientId": "cid", "refreshToken": "rt"}), json!({})).unwrap();
         let req = auth.token_request("https://o").unwrap();
         assert_eq!(req.url, LEGACY_TOKEN_URL);
-        let body: Value = serde_json::from_str(req.body.unwrap().expose()).unwrap();
+        let body: Value = crate::json::from_str(req.body.unwrap().expose()).unwrap();
         assert_eq!(
             body,
             json!({"grant_type":"refresh_token","client_id":"cid","refresh_token":"rt"})
@@ -376,7 +376,7 @@ mod tests {
         .unwrap();
         let req = auth.token_request("https://o").unwrap();
         assert_eq!(req.url, "https://o/api/Account/Authenticate");
-        let body: Value = serde_json::from_str(req.body.unwrap().expose()).unwrap();
+        let body: Value = crate::json::from_str(req.body.unwrap().expose()).unwrap();
         assert_eq!(body["tenancyName"], "T");
     }
 

@@ -56,10 +56,10 @@ pub fn parse_unbounded(text: &str, field: &str) -> Result<u64> {
 }
 
 /// [`parse_seconds`] of a JSON value: a duration string or a number of seconds.
-pub fn parse_value(value: &serde_json::Value, field: &str) -> Result<u64> {
+pub fn parse_value(value: &crate::json::Value, field: &str) -> Result<u64> {
     match value {
-        serde_json::Value::Number(n) => parse_seconds(&crate::json::number_text(n), field),
-        serde_json::Value::String(s) => parse_seconds(s, field),
+        crate::json::Value::Number(n) => parse_seconds(&crate::json::number_text(n), field),
+        crate::json::Value::String(s) => parse_seconds(s, field),
         _ => Err(Error::config(format!(
             "{field} must be a duration like '1h' or a number of seconds"
         ))),

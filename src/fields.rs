@@ -5,7 +5,7 @@
 //! These helpers read both the typed and the string forms and treat `null` and blank
 //! strings as absent, naming the field in every error.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use crate::error::{Error, Result};
 
@@ -145,7 +145,7 @@ pub fn origin(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn args_win_and_blank_means_absent() {

@@ -82,7 +82,7 @@ impl Request {
     }
 
     /// Sets a JSON body and its content type.
-    pub fn json(mut self, body: &serde_json::Value) -> Self {
+    pub fn json(mut self, body: &crate::json::Value) -> Self {
         self.body = Some(Secret::new(crate::json::to_string(body)));
         self.header("Content-Type", "application/json")
     }
@@ -196,7 +196,7 @@ mod tests {
     fn describe_drops_the_query_and_debug_hides_secrets() {
         let req = Request::new(Method::Get, "https://h/odata/Releases?$filter=x")
             .secret_header("Authorization", Secret::new("Bearer abc"))
-            .json(&serde_json::json!({"password": "pw"}));
+            .json(&crate::json!({"password": "pw"}));
         assert_eq!(req.describe(), "GET https://h/odata/Releases");
         let debug = format!("{req:?}");
         assert!(!debug.contains("abc") && !debug.contains("pw"), "{debug}");

@@ -7,10 +7,11 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
+use crate::json::Value;
 use sha2::Sha256;
 
-use crate::json::{self, ToJson};
+use crate::json;
+use crate::json::ToJson;
 
 /// The `aud` of every callback token.
 pub const CALLBACK_AUDIENCE: &str = "botpress-uipath/callback";
@@ -301,12 +302,12 @@ mod tests {
     #[test]
     fn other_tokens_of_the_same_secret_are_not_callback_tokens() {
         let login =
-            serde_json::json!({"email": "admin", "aud": "collaborators", "iat": 1000, "exp": 4600});
+            crate::json!({"email": "admin", "aud": "collaborators", "iat": 1000, "exp": 4600});
         assert_eq!(
             verify(&forge(r#"{"alg":"HS256"}"#, &login, SECRET), SECRET, 2000),
             Err(Rejection::Audience)
         );
-        let original_module = serde_json::json!({"iat": 1000, "exp": 4600});
+        let original_module = crate::json!({"iat": 1000, "exp": 4600});
         assert_eq!(
             verify(
                 &forge(r#"{"alg":"HS256"}"#, &original_module, SECRET),

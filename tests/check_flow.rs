@@ -9,7 +9,8 @@ use botpress_uipath::flow::{self, CheckInput, CheckReport};
 use botpress_uipath::http::Method;
 use fake::{ok, Fake};
 use futures_executor::block_on;
-use serde_json::{json, Value};
+use botpress_uipath::json;
+use botpress_uipath::json::Value;
 
 fn healthy() -> Fake {
     Fake::new()

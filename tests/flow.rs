@@ -12,7 +12,8 @@ use botpress_uipath::http::{Method, Request, Response, Transport, TransportError
 use botpress_uipath::secret::Secret;
 use fake::{ok, Fake};
 use futures_executor::block_on;
-use serde_json::{json, Value};
+use botpress_uipath::json;
+use botpress_uipath::json::Value;
 
 fn settings(patch: Value) -> JobSettings {
     let mut args = json!({
@@ -98,13 +99,13 @@ fn happy_path_sends_the_real_request_shapes() {
         start.header_value("X-UIPATH-FolderPath"),
         Some("Finance/Invoices")
     );
-    let body: Value = serde_json::from_str(start.body.as_ref().unwrap().expose()).unwrap();
+    let body: Value = json::from_str(start.body.as_ref().unwrap().expose()).unwrap();
     let info = &body["startInfo"];
     assert_eq!(info["ReleaseKey"], "rel-new");
     assert_eq!(info["Strategy"], "ModernJobsCount");
     assert_eq!(info["JobsCount"], 1);
     assert_eq!(info["Reference"], "botpress:bot-1:n1");
-    let input: Value = serde_json::from_str(
+    let input: Value = json::from_str(
         info["InputArguments"]
             .as_str()
             .expect("InputArguments is a string"),

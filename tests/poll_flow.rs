@@ -13,7 +13,8 @@ use botpress_uipath::http::{Method, Request};
 use botpress_uipath::module::TrackedJob;
 use fake::{ok, Fake};
 use futures_executor::block_on;
-use serde_json::{json, Value};
+use botpress_uipath::json;
+use botpress_uipath::json::Value;
 
 fn connection() -> Connection {
     let config = json!({

@@ -125,7 +125,7 @@ fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
     let sig = signature(b"whsec-wasm", body.as_bytes());
     let input = js(&format!(
         "({{ config: {{ webhookSecret: 'whsec-wasm' }}, signature: '{sig}', contentType: 'application/json', body: {}, now: 1, requestId: 'r', source: '127.0.0.1' }})",
-        serde_json::to_string(body).unwrap()
+        botpress_uipath::json::to_string(&body.into())
     ));
     let answer = check_webhook(input).unwrap();
     assert_eq!(prop(&answer, "status").as_f64(), Some(200.0));
@@ -153,7 +153,7 @@ fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
     // Unsigned: refused, nothing to deliver.
     let refused = check_webhook(js(&format!(
         "({{ config: {{ webhookSecret: 'whsec-wasm' }}, body: {} }})",
-        serde_json::to_string(body).unwrap()
+        botpress_uipath::json::to_string(&body.into())
     )))
     .unwrap();
     assert_eq!(prop(&refused, "status").as_f64(), Some(401.0));
@@ -165,7 +165,7 @@ fn json_through_the_boundary_keeps_every_key_and_value() {
     use botpress_uipath::json;
     use botpress_uipath::wasm::job_end_delivery;
     let text = r#"{"__proto__":{"x":1},"a":[1,2.5,-3,"é\n\"q\""],"big":9007199254740991,"n":null}"#;
-    let v: serde_json::Value = json::from_str(text).unwrap();
+    let v: json::Value = json::from_str(text).unwrap();
     assert_eq!(v["__proto__"]["x"], 1);
     assert_eq!(v["big"].as_i64(), Some(9_007_199_254_740_991));
     assert_eq!(json::to_string(&v), text);
@@ -174,7 +174,7 @@ fn json_through_the_boundary_keeps_every_key_and_value() {
     // `__proto__` output stays an own key, and no prototype is set anywhere.
     let input = js(&format!(
         "({{ config: {{}}, job: {{ botId: 'b', channel: 'web', target: 'u', jobId: 5, jobKey: 'k-5', orchestrator: 'https://o', pollable: true }}, end: {{ jobId: 5, jobKey: 'k-5', state: 'Successful', outputArguments: JSON.parse({}) }} }})",
-        serde_json::to_string(text).unwrap()
+        json::to_string(&text.into())
     ));
     let d = job_end_delivery(input).unwrap();
     let out = prop(&prop(&prop(&d, "event"), "payload"), "outputArguments");

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::{Connection, Folder, DEFAULT_TIMEOUT_MS};
 use crate::error::{Error, Result};
@@ -150,7 +150,7 @@ fn is_guid(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     const KEY: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 

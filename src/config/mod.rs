@@ -11,7 +11,7 @@ pub use jobs::{JobCall, JobQuery, JobRef};
 pub use module::ConfigLayers;
 pub use start::JobSettings;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::auth::Auth;
 use crate::error::{Error, Result};
@@ -170,7 +170,7 @@ fn path_segment(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn path_segments_are_percent_encoded() {

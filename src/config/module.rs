@@ -4,7 +4,7 @@
 //! file `data/bots/{botId}/config/uipath.json`. The `check` command reads a config this
 //! way so it sees what the module will see.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 /// The layers, as read from disk and the environment.
 #[derive(Debug, Clone, Default)]
@@ -101,9 +101,7 @@ fn set_path(into: &mut Map<String, Value>, path: &str, value: Value) {
             into.insert(path.to_string(), value);
         }
         Some((head, rest)) => {
-            let entry = into
-                .entry(head.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let entry = into.get_or_insert_with(head, || Value::Object(Map::new()));
             if !entry.is_object() {
                 *entry = Value::Object(Map::new());
             }
@@ -125,7 +123,7 @@ fn shallow_merge(into: &mut Map<String, Value>, layer: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn later_layers_win_field_by_field() {

@@ -2,7 +2,8 @@
 //! each saying what it found, stopping at the first failure. It reads; it never starts,
 //! stops or changes anything in Orchestrator.
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use super::call::{Call, Redactor};
 use super::start::suggest;
@@ -280,7 +281,7 @@ async fn folder_step<T: Transport>(
             Some(folder),
         )));
     }
-    let rows: Vec<serde_json::Map<String, Value>> =
+    let rows: Vec<crate::json::Map<String, Value>> =
         orchestrator::parse_collection(&response, "Folders").map_err(&fail)?;
     match rows
         .first()

@@ -155,7 +155,7 @@ async fn read<T: Transport>(
             session.folder(),
         ));
     }
-    let entity: serde_json::Value = crate::json::from_str(&response.body).map_err(|_| {
+    let entity: crate::json::Value = crate::json::from_str(&response.body).map_err(|_| {
         Error::new(
             ErrorCode::OrchestratorError,
             format!(

@@ -2,9 +2,9 @@
 //! batched — one `Jobs?$filter=Id in (…)` per folder and page — with the bot's
 //! module-config connection, and answers the ends it finds.
 
-use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use super::call::{Call, Redactor};
 use super::token::{Session, TokenCache};
@@ -57,12 +57,11 @@ pub async fn poll_jobs<T: Transport>(
     jobs: &[TrackedJob],
     timeout_ms: u64,
 ) -> PollOutcome {
-    let mut by_folder: BTreeMap<&str, Vec<&TrackedJob>> = BTreeMap::new();
-    for job in jobs {
-        by_folder.entry(job.folder.as_str()).or_default().push(job);
-    }
+    // Grouped by folder (in folder order; within a folder, as given).
+    let mut by_folder: Vec<&TrackedJob> = jobs.iter().collect();
+    by_folder.sort_by(|a, b| a.folder.cmp(&b.folder));
     let mut outcome = PollOutcome::default();
-    for group in by_folder.values() {
+    for group in by_folder.chunk_by(|a, b| a.folder == b.folder) {
         let folder = group[0].folder();
         for page in group.chunks(PAGE) {
             outcome.pages += 1;

@@ -210,7 +210,7 @@ async fn callback_token<T: Transport>(
 async fn start_jobs<T: Transport>(
     call: &Call<'_, T>,
     scope: &Scope<'_>,
-    info: &serde_json::Value,
+    info: &crate::json::Value,
     reference: &str,
 ) -> Result<Vec<Job>> {
     let request = scope.start_jobs_request(info);
@@ -288,7 +288,7 @@ pub(super) async fn suggest<T: Transport>(
     if !response.is_success() {
         return String::new();
     }
-    let Ok(rows) = orchestrator::parse_collection::<serde_json::Map<String, serde_json::Value>>(
+    let Ok(rows) = orchestrator::parse_collection::<crate::json::Map<String, crate::json::Value>>(
         &response, field,
     ) else {
         return String::new();

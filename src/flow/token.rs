@@ -11,6 +11,7 @@ use super::BotpressEndpoint;
 use crate::auth::{AccessToken, Auth};
 use crate::config::{Connection, Conversation, Folder, JobSettings};
 use crate::duration;
+use crate::json;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response, Transport};
 use crate::odata;
@@ -56,20 +57,18 @@ impl TokenCache {
     }
 
     /// What a resolved release is remembered under: connection, credentials, folder,
-    /// process and version (each credential may see other releases).
+    /// process and version (each credential may see other releases), as the JSON text of
+    /// a list, so that no two of them can spell the same key.
     pub(super) fn release_key(&self, s: &JobSettings) -> String {
         let c = &s.connection;
-        let who = c
-            .auth
-            .cache_key(&c.orchestrator_url)
-            .unwrap_or_else(|| "token".into());
-        format!(
-            "{}\u{0}{who}\u{0}{:?}\u{0}{}\u{0}{}",
-            c.orchestrator_url,
-            s.folder,
-            s.process,
-            s.process_version.as_deref().unwrap_or("newest")
-        )
+        let who = c.auth.cache_key(&c.orchestrator_url);
+        let (path, id) = match &s.folder {
+            Some(Folder::Path(p)) => (Some(p.as_str()), None),
+            Some(Folder::Id(id)) => (None, Some(*id)),
+            None => (None, None),
+        };
+        let key = json!([c.orchestrator_url, who, path, id, s.process, s.process_version]);
+        json::to_string(&key)
     }
 
     pub(super) fn release(&self, key: &str, now_ms: u64) -> Option<Release> {

@@ -1,15 +1,18 @@
 //! JSON text in and out of the core, the same code natively and in the wasm: our own
 //! parser ([`from_str`]) and printer, so the `.wasm` carries no serde machinery (no typed
-//! deserializers, no serde-wasm-bindgen). Values are `serde_json::Value`; wire shapes
-//! are read and written by hand with the helpers below ([`ToJson`], [`text`],
+//! deserializers, no serde-wasm-bindgen) and no serde at all: values are our own
+//! [`Value`] (shaped like serde_json's), written with [`json!`](crate::json!); wire
+//! shapes are read and written by hand with the helpers below ([`ToJson`], [`text`],
 //! [`integer`]). Across the wasm boundary, JSON text travels (`JSON.parse` /
 //! `JSON.stringify` on the JS side): one crossing per value, and a `__proto__` key stays a
 //! plain key both ways.
 
+mod macros;
 mod parse;
+mod value;
 
 pub use parse::MAX_DEPTH;
-use serde_json::{Map, Number, Value};
+pub use value::{Iter, Key, Map, Number, Value};
 
 /// Parses JSON text; the error says why and where, without echoing the text.
 pub fn from_str(text: &str) -> Result<Value, String> {
@@ -23,10 +26,83 @@ pub fn to_string(value: &Value) -> String {
     out
 }
 
-/// A type the package hands out as JSON (results, route answers).
+/// A type the package hands out as JSON (results, route answers), and anything a
+/// [`json!`](crate::json!) value may be written with.
 pub trait ToJson {
     /// The value, with the field names of API.md.
     fn to_json(&self) -> Value;
+}
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl ToJson for Map<String, Value> {
+    fn to_json(&self) -> Value {
+        Value::Object(self.clone())
+    }
+}
+
+impl ToJson for str {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl ToJson for f64 {
+    /// `null` for NaN and the infinities, as serde_json writes them.
+    fn to_json(&self) -> Value {
+        Number::from_f64(*self).map_or(Value::Null, Value::Number)
+    }
+}
+
+macro_rules! integers_to_json {
+    ($($t:ty => $via:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::Number(Number::from(*self as $via))
+            }
+        }
+    )*};
+}
+integers_to_json!(i64 => i64, i32 => i64, u8 => u64, u16 => u64, u32 => u64, u64 => u64, usize => u64);
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        self.as_ref().map_or(Value::Null, T::to_json)
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(T::to_json).collect())
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        self.as_slice().to_json()
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
 }
 
 /// The text of a decimal number (JSON's grammar, or digits and dots) as f64, `None` when
@@ -193,7 +269,7 @@ pub fn push_escaped(out: &mut String, c: char) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn text_both_ways() {
@@ -201,7 +277,7 @@ mod tests {
         assert_eq!(v, json!({"a": null, "b": [1, 2.5, "x"]}));
         assert_eq!(to_string(&v), r#"{"a":null,"b":[1,2.5,"x"]}"#);
         assert!(from_str("{oops").is_err());
-        assert_eq!(number_text(&Number::from(-7)), "-7");
+        assert_eq!(number_text(&Number::from(-7i64)), "-7");
         assert_eq!(number_text(&Number::from_f64(0.5).unwrap()), "0.5");
     }
 
@@ -222,7 +298,7 @@ mod tests {
             write_value(&mut out, &v);
             assert_eq!(from_str(&out).unwrap(), v, "{out}");
             // Floats may be spelled otherwise (0.0000001 for 1e-7): the same number.
-            let theirs = serde_json::to_string(&v).unwrap();
+            let theirs = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&out).unwrap()).unwrap();
             if !theirs.contains("e-") {
                 assert_eq!(out, theirs);
             }

@@ -6,7 +6,7 @@
 //! parsed by them. The backend therefore hands over either the raw text it read itself
 //! or the value a Botpress parser left, and these rules decide what can be used.
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::log::quote;
 use super::reply::Reply;
@@ -98,7 +98,7 @@ fn media_type(content_type: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     fn status(r: Result<Map<String, Value>, Reply>) -> u16 {
         r.map(|_| 200).unwrap_or_else(|e| e.status)

@@ -2,7 +2,8 @@
 //! Authenticates its token, checks that the bot and conversation it names are the ones
 //! the token is bound to, validates the message, and only then approves a delivery.
 
-use serde_json::{json, Map, Value};
+use crate::json;
+use crate::json::{Map, Value};
 
 use super::body::{self, Body};
 use super::log::quote;

@@ -3,13 +3,14 @@
 //! the webhook or the poller found it, and the event (and optional text) it becomes in
 //! the conversation that started the job.
 
-use serde_json::{json, Map, Value};
+use crate::json::{Map, Value};
 
 use crate::config::{Conversation, Folder};
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields;
-use crate::json::{self, ToJson};
+use crate::json;
+use crate::json::ToJson;
 use crate::orchestrator::{is_final, JobDetails};
 use crate::secret::Secret;
 

@@ -2,7 +2,7 @@
 //! a bounded rate per source, so nobody can forge log lines or flood a bot's log without
 //! a token.
 
-use std::collections::HashMap;
+use crate::json::Map;
 
 /// Outside text as it may appear in a log line or an error message: in double quotes,
 /// control characters, quotes and backslashes escaped as in JSON (so a newline cannot
@@ -47,10 +47,11 @@ struct Window {
 }
 
 /// A fixed-window limit on refusal log lines per source (the caller's address). Time is
-/// an argument; memory is bounded by [`MAX_SOURCES`].
+/// an argument; memory is bounded by [`MAX_SOURCES`], and so is the work per refusal
+/// (the windows are kept sorted by source: a lookup is a binary search).
 #[derive(Debug, Default)]
 pub struct RefusalLog {
-    windows: HashMap<String, Window>,
+    windows: Map<String, Window>,
 }
 
 impl RefusalLog {
@@ -59,7 +60,7 @@ impl RefusalLog {
         if !self.windows.contains_key(source) && self.windows.len() >= MAX_SOURCES {
             self.forget_expired_or_oldest(now_ms);
         }
-        let w = self.windows.entry(source.to_string()).or_insert(Window {
+        let w = self.windows.get_or_insert_with(source, || Window {
             start_ms: now_ms,
             logged: 0,
             suppressed: 0,

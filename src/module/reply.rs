@@ -2,7 +2,8 @@
 //! (`{statusCode, errorCode, type, message}`), for the callback route what to deliver,
 //! and what to log.
 
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use crate::json::ToJson;
 

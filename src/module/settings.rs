@@ -1,7 +1,7 @@
 //! The module config the routes read (`js-shim/module/assets/config.schema.json`), parsed
 //! once with its defaults.
 
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::duration;
 use crate::error::{Error, Result};
@@ -117,7 +117,7 @@ fn parse_size(text: &str) -> Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn defaults_and_errors() {

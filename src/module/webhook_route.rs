@@ -7,7 +7,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use hmac::Mac;
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use super::body::{self, Body};
 use super::job_end::{JobEnd, JobEndSettings};

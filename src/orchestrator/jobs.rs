@@ -2,13 +2,14 @@
 //! (`GET Jobs({id})`) or by key (`GetByKey(identifier=…)`), stopping it (`StopJobs`), and
 //! the job as the package hands it on, with `OutputArguments` parsed.
 
-use serde_json::{json, Value};
+use crate::json::Value;
 
 use super::{parse_error, Scope};
 use crate::config::{Folder, JobRef};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response};
-use crate::json::{self, FromJson, ToJson};
+use crate::json;
+use crate::json::{FromJson, ToJson};
 
 /// The states a job does not leave.
 pub const FINAL_STATES: [&str; 3] = ["Successful", "Faulted", "Stopped"];
@@ -250,7 +251,7 @@ mod tests {
             assert!(r
                 .url
                 .ends_with("/odata/Jobs/UiPath.Server.Configuration.OData.StopJobs"));
-            let body: Value = serde_json::from_str(r.body.unwrap().expose()).unwrap();
+            let body: Value = crate::json::from_str(r.body.unwrap().expose()).unwrap();
             assert_eq!(body, json!({"jobIds": [42], "strategy": "Kill"}));
         });
     }

@@ -11,7 +11,7 @@ pub use releases::{choose_release, compare_versions, Release};
 pub use start::{input_arguments, start_info, Job, JobStart};
 
 use base64::Engine;
-use serde_json::Value;
+use crate::json::Value;
 
 use crate::config::Folder;
 use crate::error::{Error, ErrorCode, Result};

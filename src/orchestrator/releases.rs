@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::Scope;
 use crate::config::Folder;

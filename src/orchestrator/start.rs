@@ -1,12 +1,13 @@
 //! Starting jobs: the `InputArguments` with the callback fields, the `startInfo` of
 //! StartJobs, and the look-up by `Reference` that tells whether a lost start happened.
 
-use serde_json::{json, Map, Value};
+use crate::json::{Map, Value};
 
 use super::{Release, Scope};
 use crate::config::{Conversation, JobSettings};
 use crate::http::{Method, Request};
-use crate::json::{self, FromJson, ToJson};
+use crate::json;
+use crate::json::{FromJson, ToJson};
 use crate::odata;
 use crate::secret::Secret;
 

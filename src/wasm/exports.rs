@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use js_sys::Reflect;
-use serde_json::Value;
+use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::fetch::FetchTransport;
@@ -80,7 +80,7 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
     )
     .await;
     let mut out = started.to_json();
-    out["tracked"] = tracked.into();
+    out["tracked"] = Value::Bool(tracked);
     to_js(&out)
 }
 

@@ -2,7 +2,8 @@
 //! the axios config), per `shared/botpress-v12.md`. Every call that may throw is `catch`.
 
 use js_sys::{Object, Promise, Reflect};
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -164,7 +165,7 @@ pub fn event_fields(event: &JsValue) -> Result<Value> {
     if !event.is_object() {
         return Err(Error::config("event must be the Botpress event object"));
     }
-    let mut out = serde_json::Map::new();
+    let mut out = crate::json::Map::new();
     for name in ["botId", "channel", "target", "threadId"] {
         if let Some(s) = Reflect::get(event, &name.into())
             .ok()

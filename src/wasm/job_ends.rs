@@ -5,7 +5,8 @@
 use std::rc::Rc;
 
 use js_sys::{Promise, Reflect};
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

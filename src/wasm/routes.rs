@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use serde_json::Value;
+use crate::json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::exports::{to_js, to_js_error};
@@ -26,7 +26,7 @@ thread_local! {
 pub fn route_settings(config: JsValue) -> Result<JsValue, JsValue> {
     let parse = || -> Result<JsValue> {
         let s = RouteSettings::parse(&host::to_json(&config, "config")?)?;
-        to_js(&serde_json::json!({
+        to_js(&crate::json!({
             "defaultExpiresIn": s.default_expires_in,
             "maxExpiresIn": s.max_expires_in,
             "maxBodyBytes": s.max_body_bytes,

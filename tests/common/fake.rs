@@ -4,7 +4,8 @@
 use std::cell::{Cell, RefCell};
 
 use botpress_uipath::http::{Method, Request, Response, Transport, TransportError};
-use serde_json::{json, Value};
+use botpress_uipath::json;
+use botpress_uipath::json::Value;
 
 pub type Handler = Box<dyn Fn(&Request, usize) -> Result<Response, TransportError>>;
 
