@@ -4,10 +4,9 @@
 //! Botpress server signs with the same secret (login tokens, the 5-minute server tokens
 //! of `getAxiosConfigForBot`) are refused where a callback token is expected.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
+use crate::base64;
 use crate::json::Value;
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::json;
@@ -136,11 +135,11 @@ pub fn callback_key(secret: &[u8]) -> [u8; 32] {
 
 /// Signs `claims` with HS256.
 pub fn sign(claims: &CallbackClaims, secret: &[u8]) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let header = base64::encode_url(br#"{"alg":"HS256","typ":"JWT"}"#);
     // Serialising a struct of strings and integers cannot fail.
-    let payload = URL_SAFE_NO_PAD.encode(json::to_string(&claims.to_json()));
+    let payload = base64::encode_url(json::to_string(&claims.to_json()));
     let signing_input = format!("{header}.{payload}");
-    let signature = URL_SAFE_NO_PAD.encode(
+    let signature = base64::encode_url(
         mac(secret, signing_input.as_bytes())
             .finalize()
             .into_bytes(),
@@ -161,9 +160,7 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: u64) -> Result<CallbackCl
     if header.get("alg").and_then(Value::as_str) != Some("HS256") {
         return Err(Rejection::Algorithm);
     }
-    let signature = URL_SAFE_NO_PAD
-        .decode(s)
-        .map_err(|_| Rejection::Malformed)?;
+    let signature = base64::decode_url(s).ok_or(Rejection::Malformed)?;
     let signing_input = &token[..h.len() + 1 + p.len()];
     mac(secret, signing_input.as_bytes())
         .verify_slice(&signature)
@@ -192,9 +189,7 @@ pub(crate) fn mac(secret: &[u8], data: &[u8]) -> Hmac<Sha256> {
 }
 
 fn decode_json(part: &str) -> Result<Value, Rejection> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(part)
-        .map_err(|_| Rejection::Malformed)?;
+    let bytes = base64::decode_url(part).ok_or(Rejection::Malformed)?;
     std::str::from_utf8(&bytes)
         .ok()
         .and_then(|text| crate::json::from_str(text).ok())
@@ -223,10 +218,10 @@ mod tests {
     fn forge(header: &str, payload: &Value, secret: &[u8]) -> String {
         let input = format!(
             "{}.{}",
-            URL_SAFE_NO_PAD.encode(header),
-            URL_SAFE_NO_PAD.encode(crate::json::to_string(payload))
+            base64::encode_url(header),
+            base64::encode_url(crate::json::to_string(payload))
         );
-        let sig = URL_SAFE_NO_PAD.encode(mac(secret, input.as_bytes()).finalize().into_bytes());
+        let sig = base64::encode_url(mac(secret, input.as_bytes()).finalize().into_bytes());
         format!("{input}.{sig}")
     }
 
@@ -267,8 +262,8 @@ mod tests {
         let payload = claims().to_json();
         let none = format!(
             "{}.{}.",
-            URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
-            URL_SAFE_NO_PAD.encode(crate::json::to_string(&payload))
+            base64::encode_url(r#"{"alg":"none","typ":"JWT"}"#),
+            base64::encode_url(crate::json::to_string(&payload))
         );
         assert_eq!(verify(&none, SECRET, 2000), Err(Rejection::Algorithm));
         let hs512 = forge(r#"{"alg":"HS512"}"#, &payload, SECRET);

@@ -6,6 +6,7 @@
 //! build adds the `fetch` transport and the JS bindings (module `wasm`, wasm32 only).
 
 pub mod auth;
+pub mod base64;
 pub mod config;
 pub mod duration;
 pub mod error;

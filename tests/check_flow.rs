@@ -7,10 +7,10 @@ mod fake;
 
 use botpress_uipath::flow::{self, CheckInput, CheckReport};
 use botpress_uipath::http::Method;
-use fake::{ok, Fake};
-use futures_executor::block_on;
 use botpress_uipath::json;
 use botpress_uipath::json::Value;
+use fake::{ok, Fake};
+use futures_executor::block_on;
 
 fn healthy() -> Fake {
     Fake::new()

@@ -9,11 +9,11 @@ use botpress_uipath::config::{Conversation, JobSettings};
 use botpress_uipath::error::ErrorCode;
 use botpress_uipath::flow::{self, BotpressEndpoint, TokenCache};
 use botpress_uipath::http::{Method, Request, Response, Transport, TransportError};
+use botpress_uipath::json;
+use botpress_uipath::json::Value;
 use botpress_uipath::secret::Secret;
 use fake::{ok, Fake};
 use futures_executor::block_on;
-use botpress_uipath::json;
-use botpress_uipath::json::Value;
 
 fn settings(patch: Value) -> JobSettings {
     let mut args = json!({

@@ -12,10 +12,10 @@ use botpress_uipath::config::{JobCall, JobQuery};
 use botpress_uipath::error::ErrorCode;
 use botpress_uipath::flow::{self, TokenCache};
 use botpress_uipath::http::{Method, Response};
-use fake::{ok, Fake};
-use futures_executor::block_on;
 use botpress_uipath::json;
 use botpress_uipath::json::Value;
+use fake::{ok, Fake};
+use futures_executor::block_on;
 
 const KEY: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 

@@ -2,7 +2,6 @@
 //! batched — one `Jobs?$filter=Id in (…)` per folder and page — with the bot's
 //! module-config connection, and answers the ends it finds.
 
-
 use crate::json;
 use crate::json::Value;
 

@@ -11,9 +11,9 @@ use super::BotpressEndpoint;
 use crate::auth::{AccessToken, Auth};
 use crate::config::{Connection, Conversation, Folder, JobSettings};
 use crate::duration;
-use crate::json;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response, Transport};
+use crate::json;
 use crate::odata;
 use crate::orchestrator::{Release, Scope};
 use crate::secret::Secret;
@@ -67,7 +67,14 @@ impl TokenCache {
             Some(Folder::Id(id)) => (None, Some(*id)),
             None => (None, None),
         };
-        let key = json!([c.orchestrator_url, who, path, id, s.process, s.process_version]);
+        let key = json!([
+            c.orchestrator_url,
+            who,
+            path,
+            id,
+            s.process,
+            s.process_version
+        ]);
         json::to_string(&key)
     }
 

@@ -19,59 +19,54 @@ macro_rules! json {
         $crate::json::Value::Null
     };
     ([ $($items:tt)* ]) => {
-        $crate::json::Value::Array({
-            #[allow(unused_mut)]
-            let mut items = ::std::vec::Vec::<$crate::json::Value>::new();
-            $crate::__json_items!(items $($items)*);
-            items
-        })
+        $crate::json::Value::Array($crate::__json_items!([] $($items)*))
     };
-    ({ $($members:tt)* }) => {
-        $crate::json::Value::Object({
-            #[allow(unused_mut)]
-            let mut members = ::std::vec::Vec::<(::std::string::String, $crate::json::Value)>::new();
-            $crate::__json_members!(members $($members)*);
-            members.into_iter().collect::<$crate::json::Map<_, _>>()
-        })
+    ({}) => {
+        $crate::json::Value::Object($crate::json::Map::new())
+    };
+    ({ $($members:tt)+ }) => {
+        $crate::json::Value::Object($crate::__json_members!([] $($members)+))
     };
     ($value:expr) => {
         $crate::json::ToJson::to_json(&$value)
     };
 }
 
-/// Array items for `json!`: `null`, `{…}`, `[…]` or an expression, comma separated.
+/// Array items for `json!`: `null`, `{…}`, `[…]` or an expression, comma separated,
+/// gathered as expressions in the first group.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __json_items {
-    ($items:ident) => {};
-    ($items:ident null $(, $($rest:tt)*)?) => {
-        $items.push($crate::json::Value::Null);
-        $crate::__json_items!($items $($($rest)*)?);
+    ([$($done:expr,)*]) => {
+        ::std::vec![$($done),*]
     };
-    ($items:ident { $($inner:tt)* } $(, $($rest:tt)*)?) => {
-        $items.push($crate::json!({ $($inner)* }));
-        $crate::__json_items!($items $($($rest)*)?);
+    ([$($done:expr,)*] null $(, $($rest:tt)*)?) => {
+        $crate::__json_items!([$($done,)* $crate::json::Value::Null,] $($($rest)*)?)
     };
-    ($items:ident [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
-        $items.push($crate::json!([ $($inner)* ]));
-        $crate::__json_items!($items $($($rest)*)?);
+    ([$($done:expr,)*] { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::__json_items!([$($done,)* $crate::json!({ $($inner)* }),] $($($rest)*)?)
     };
-    ($items:ident $value:expr $(, $($rest:tt)*)?) => {
-        $items.push($crate::json!($value));
-        $crate::__json_items!($items $($($rest)*)?);
+    ([$($done:expr,)*] [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
+        $crate::__json_items!([$($done,)* $crate::json!([ $($inner)* ]),] $($($rest)*)?)
+    };
+    ([$($done:expr,)*] $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__json_items!([$($done,)* $crate::json!($value),] $($($rest)*)?)
     };
 }
 
-/// Object members for `json!`: `"key": value` or `(key): value`, comma separated.
+/// Object members for `json!`: `"key": value` or `(key): value`, comma separated,
+/// gathered as `(key, value)` expressions in the first group.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __json_members {
-    ($members:ident) => {};
-    ($members:ident $key:literal : $($rest:tt)*) => {
-        $crate::__json_member!($members ($key) $($rest)*);
+    ([$($done:expr,)*]) => {
+        ::std::iter::IntoIterator::into_iter([$($done),*]).collect::<$crate::json::Map<_, _>>()
     };
-    ($members:ident ($key:expr) : $($rest:tt)*) => {
-        $crate::__json_member!($members ($key) $($rest)*);
+    ([$($done:expr,)*] $key:literal : $($rest:tt)*) => {
+        $crate::__json_member!([$($done,)*] ($key) $($rest)*)
+    };
+    ([$($done:expr,)*] ($key:expr) : $($rest:tt)*) => {
+        $crate::__json_member!([$($done,)*] ($key) $($rest)*)
     };
 }
 
@@ -79,20 +74,51 @@ macro_rules! __json_members {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __json_member {
-    ($members:ident ($key:expr) null $(, $($rest:tt)*)?) => {
-        $members.push((::std::string::String::from($key), $crate::json::Value::Null));
-        $crate::__json_members!($members $($($rest)*)?);
+    ([$($done:expr,)*] ($key:expr) null $(, $($rest:tt)*)?) => {
+        $crate::__json_members!([$($done,)* (::std::string::String::from($key), $crate::json::Value::Null),] $($($rest)*)?)
     };
-    ($members:ident ($key:expr) { $($inner:tt)* } $(, $($rest:tt)*)?) => {
-        $members.push((::std::string::String::from($key), $crate::json!({ $($inner)* })));
-        $crate::__json_members!($members $($($rest)*)?);
+    ([$($done:expr,)*] ($key:expr) { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $crate::__json_members!([$($done,)* (::std::string::String::from($key), $crate::json!({ $($inner)* })),] $($($rest)*)?)
     };
-    ($members:ident ($key:expr) [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
-        $members.push((::std::string::String::from($key), $crate::json!([ $($inner)* ])));
-        $crate::__json_members!($members $($($rest)*)?);
+    ([$($done:expr,)*] ($key:expr) [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
+        $crate::__json_members!([$($done,)* (::std::string::String::from($key), $crate::json!([ $($inner)* ])),] $($($rest)*)?)
     };
-    ($members:ident ($key:expr) $value:expr $(, $($rest:tt)*)?) => {
-        $members.push((::std::string::String::from($key), $crate::json!($value)));
-        $crate::__json_members!($members $($($rest)*)?);
+    ([$($done:expr,)*] ($key:expr) $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__json_members!([$($done,)* (::std::string::String::from($key), $crate::json!($value)),] $($($rest)*)?)
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::json::{self, Map, Value};
+
+    #[test]
+    fn json_is_written_as_serde_json_writes_it() {
+        let name = String::from("n");
+        let none: Option<&str> = None;
+        let parts = ["a", "b"];
+        let v = json!({
+            "null": null,
+            "nested": {"list": [1, null, {"deep": [true]}, [], {}], "none": none},
+            "call": parts.join(","),
+            "list": [parts.concat(), parts.len(), -1, 0.5, i64::MIN,],
+            (name): Some(3u16),
+            "last": false,
+        });
+        assert_eq!(
+            json::to_string(&v),
+            concat!(
+                r#"{"call":"a,b","last":false,"list":["ab",2,-1,0.5,-9223372036854775808],"#,
+                r#""n":3,"nested":{"list":[1,null,{"deep":[true]},[],{}],"none":null},"null":null}"#
+            )
+        );
+        assert_eq!(json!({}), Value::Object(Map::new()));
+        assert_eq!(json!([]), Value::Array(vec![]));
+        assert_eq!(json!(v["list"][1]), json!(2));
+        let text = serde_json::json!({"a": [1, {"b": null}], "c": "d"}).to_string();
+        assert_eq!(
+            json::from_str(&text).unwrap(),
+            json!({"a": [1, {"b": null}], "c": "d"})
+        );
+    }
 }

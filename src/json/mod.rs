@@ -298,7 +298,9 @@ mod tests {
             write_value(&mut out, &v);
             assert_eq!(from_str(&out).unwrap(), v, "{out}");
             // Floats may be spelled otherwise (0.0000001 for 1e-7): the same number.
-            let theirs = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&out).unwrap()).unwrap();
+            let theirs =
+                serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&out).unwrap())
+                    .unwrap();
             if !theirs.contains("e-") {
                 assert_eq!(out, theirs);
             }

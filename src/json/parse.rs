@@ -289,7 +289,8 @@ mod tests {
     /// serde_json is the oracle: every accepted text means what it means to serde_json.
     fn same(text: &str) {
         let ours = parse(text);
-        let theirs = serde_json::from_str::<serde_json::Value>(text).map(super::super::value::from_serde);
+        let theirs =
+            serde_json::from_str::<serde_json::Value>(text).map(super::super::value::from_serde);
         match (ours, theirs) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
             (Err(_), Err(_)) => {}

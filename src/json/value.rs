@@ -520,10 +520,15 @@ pub(crate) fn from_serde(v: serde_json::Value) -> Value {
         serde_json::Value::Number(n) => Value::Number(match (n.as_u64(), n.as_i64()) {
             (Some(u), _) => Number::from(u),
             (None, Some(i)) => Number::from(i),
-            _ => n.as_f64().and_then(Number::from_f64).unwrap_or(Number::from(0u64)),
+            _ => n
+                .as_f64()
+                .and_then(Number::from_f64)
+                .unwrap_or(Number::from(0u64)),
         }),
         serde_json::Value::String(s) => Value::String(s),
-        serde_json::Value::Array(items) => Value::Array(items.into_iter().map(from_serde).collect()),
+        serde_json::Value::Array(items) => {
+            Value::Array(items.into_iter().map(from_serde).collect())
+        }
         serde_json::Value::Object(m) => {
             Value::Object(m.into_iter().map(|(k, v)| (k, from_serde(v))).collect())
         }
@@ -541,12 +546,21 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), json!(v)))
             .collect();
-        assert_eq!(json::to_string(&Value::Object(m.clone())), r#"{"a":5,"b":3,"c":4}"#);
+        assert_eq!(
+            json::to_string(&Value::Object(m.clone())),
+            r#"{"a":5,"b":3,"c":4}"#
+        );
         let mut m = m;
         assert_eq!(m.insert("b".into(), json!(9)), Some(json!(3)));
         assert_eq!(m.insert("aa".into(), json!(0)), None);
-        m.extend([("c".to_string(), json!(null)), ("0".to_string(), json!(true))]);
-        assert_eq!(m.keys().map(String::as_str).collect::<Vec<_>>(), ["0", "a", "aa", "b", "c"]);
+        m.extend([
+            ("c".to_string(), json!(null)),
+            ("0".to_string(), json!(true)),
+        ]);
+        assert_eq!(
+            m.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["0", "a", "aa", "b", "c"]
+        );
         assert_eq!(m.get("c"), Some(&Value::Null));
         assert_eq!(m.remove("a"), Some(json!(5)));
         assert!(!m.contains_key("a"));

@@ -4,11 +4,9 @@
 //! `job.completed`, `job.faulted` and `job.stopped`. Any other event answers 200 and does
 //! nothing: Orchestrator disables a webhook that fails.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
-use hmac::Mac;
 use crate::json;
 use crate::json::Value;
+use hmac::Mac;
 
 use super::body::{self, Body};
 use super::job_end::{JobEnd, JobEndSettings};
@@ -156,7 +154,7 @@ fn end_state(kind: &str) -> Option<&'static str> {
 /// Whether `signature` is the base64 HMAC-SHA256 of `body` under `secret`; compared in
 /// constant time.
 pub fn signed(secret: &[u8], body: &[u8], signature: &str) -> bool {
-    let Ok(given) = STANDARD.decode(signature) else {
+    let Some(given) = crate::base64::decode(signature) else {
         return false;
     };
     jwt::mac(secret, body).verify_slice(&given).is_ok()
@@ -164,7 +162,7 @@ pub fn signed(secret: &[u8], body: &[u8], signature: &str) -> bool {
 
 /// The signature Orchestrator sends for `body` (for the emulator's and the tests' use).
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    STANDARD.encode(jwt::mac(secret, body).finalize().into_bytes())
+    crate::base64::encode(jwt::mac(secret, body).finalize().into_bytes())
 }
 
 #[cfg(test)]

@@ -10,7 +10,6 @@ pub use jobs::{is_final, job_error, parse_job, JobDetails, ParsedJob, StopStrate
 pub use releases::{choose_release, compare_versions, Release};
 pub use start::{input_arguments, start_info, Job, JobStart};
 
-use base64::Engine;
 use crate::json::Value;
 
 use crate::config::Folder;
@@ -87,7 +86,7 @@ impl Scope<'_> {
 /// `X-UIPATH-FolderPath-Encoded`: base64 of the path in UTF-16LE.
 pub fn encode_folder_path(path: &str) -> String {
     let bytes: Vec<u8> = path.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    crate::base64::encode(bytes)
 }
 
 /// Reads an OData collection answer's `value` array.

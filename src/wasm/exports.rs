@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use js_sys::Reflect;
 use crate::json::Value;
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::fetch::FetchTransport;

@@ -1,9 +1,9 @@
 //! Typed declarations of the Botpress v12 objects the package is handed (`bp`, `event`,
 //! the axios config), per `shared/botpress-v12.md`. Every call that may throw is `catch`.
 
-use js_sys::{Object, Promise, Reflect};
 use crate::json;
 use crate::json::Value;
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
-use js_sys::{Promise, Reflect};
 use crate::json;
 use crate::json::Value;
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
