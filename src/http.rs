@@ -89,11 +89,7 @@ impl Request {
 
     /// Sets a form-encoded body and its content type.
     pub fn form(mut self, pairs: &[(&str, &str)]) -> Self {
-        let mut out = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs {
-            out.append_pair(k, v);
-        }
-        self.body = Some(Secret::new(out.finish()));
+        self.body = Some(Secret::new(crate::urlencode::form(pairs)));
         self.header("Content-Type", "application/x-www-form-urlencoded")
     }
 

@@ -12,13 +12,7 @@ pub fn literal(value: &str) -> String {
 
 /// Builds a URL query string (`a=1&b=2`), percent-encoding names and values.
 pub fn query(pairs: &[(&str, &str)]) -> String {
-    let mut out = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        out.append_pair(k, v);
-    }
-    // form encoding writes spaces as '+', which OData servers (and every HTTP server)
-    // read back as spaces in the query component; '%20' is the unambiguous form.
-    out.finish().replace('+', "%20")
+    crate::urlencode::query(pairs)
 }
 
 #[cfg(test)]

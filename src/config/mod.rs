@@ -16,6 +16,7 @@ use crate::json::Value;
 use crate::auth::Auth;
 use crate::error::{Error, Result};
 use crate::fields::{self, Layers};
+use crate::urlencode;
 
 /// Default Automation Cloud address.
 pub const DEFAULT_CLOUD_URL: &str = "https://cloud.uipath.com";
@@ -123,7 +124,7 @@ impl Connection {
                     .map(|(n, v)| fields::string(n, v))
                     .transpose()?;
                 match (organization, &tenant) {
-                    (Some(org), Some(t)) => format!("{cloud_url}/{}/{}/orchestrator_", path_segment(&org), path_segment(t)),
+                    (Some(org), Some(t)) => format!("{cloud_url}/{}/{}/orchestrator_", urlencode::path_segment(&org), urlencode::path_segment(t)),
                     (None, _) => return Err(Error::config(
                         "orchestratorUrl is missing (or give organization and tenant for Automation Cloud)",
                     )),
@@ -148,35 +149,10 @@ impl Connection {
     }
 }
 
-/// Percent-encodes characters that would break a URL path segment.
-fn path_segment(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::json;
-
-    #[test]
-    fn path_segments_are_percent_encoded() {
-        assert_eq!(path_segment("Default-Tenant_1.~"), "Default-Tenant_1.~");
-        assert_eq!(path_segment("a b/c?é"), "a%20b%2Fc%3F%C3%A9");
-    }
 
     #[test]
     fn conversation_requires_the_reply_fields() {
