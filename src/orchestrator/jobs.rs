@@ -176,11 +176,7 @@ pub fn parse_job(entity: &Value) -> Result<ParsedJob> {
             start_time: text("StartTime"),
             end_time: text("EndTime"),
             release_name: text("ReleaseName")
-                .or_else(|| {
-                    e.pointer("/Release/Name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
+                .or_else(|| e["Release"]["Name"].as_str().map(str::to_string))
                 .unwrap_or_default(),
             reference: text("Reference"),
         },
