@@ -163,13 +163,7 @@ impl Auth {
             Auth::AccessToken(_) => return None,
         };
         let digest = Sha256::digest(secret.expose().as_bytes());
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let hash: String = digest
-            .iter()
-            .take(8)
-            .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-            .map(char::from)
-            .collect();
+        let hash = crate::base64::encode_url(&digest[..8]);
         Some(format!("{endpoint} {who} {hash}"))
     }
 

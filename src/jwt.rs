@@ -125,17 +125,22 @@ impl Rejection {
 /// tokens; so would a key of the form `HMAC(APP_SECRET, label)`, which the oracle returns
 /// when asked for the label. HKDF-Extract keys the HMAC with the *label* and feeds the
 /// secret in as data, which no Botpress feature computes.
+///
+/// One output block is all a 32-byte key needs, so HKDF (RFC 5869) is two HMACs:
+/// `PRK = HMAC(label, secret)`, then `key = HMAC(PRK, info || 0x01)`.
 pub fn callback_key(secret: &[u8]) -> [u8; 32] {
-    let mut key = [0u8; 32];
-    // 32 bytes is far below HKDF-SHA256's 8160-byte limit, so `expand` cannot fail.
-    let _ = hkdf::Hkdf::<Sha256>::new(Some(KEY_LABEL.as_bytes()), secret)
-        .expand(b"hs256 signing key", &mut key);
-    key
+    let prk = mac(KEY_LABEL.as_bytes(), secret).finalize().into_bytes();
+    let mut expand = mac(&prk, b"hs256 signing key");
+    expand.update(&[1]);
+    expand.finalize().into_bytes().into()
 }
+
+/// The base64url of `{"alg":"HS256","typ":"JWT"}`, every token's first part.
+const HS256_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 /// Signs `claims` with HS256.
 pub fn sign(claims: &CallbackClaims, secret: &[u8]) -> String {
-    let header = base64::encode_url(br#"{"alg":"HS256","typ":"JWT"}"#);
+    let header = HS256_HEADER;
     // Serialising a struct of strings and integers cannot fail.
     let payload = base64::encode_url(json::to_string(&claims.to_json()));
     let signing_input = format!("{header}.{payload}");
@@ -199,6 +204,25 @@ fn decode_json(part: &str) -> Result<Value, Rejection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_is_hkdf_sha256_as_the_hkdf_crate_derives_it() {
+        for secret in [&b""[..], b"s", &[7u8; 200]] {
+            let mut theirs = [0u8; 32];
+            hkdf::Hkdf::<Sha256>::new(Some(KEY_LABEL.as_bytes()), secret)
+                .expand(b"hs256 signing key", &mut theirs)
+                .unwrap();
+            assert_eq!(callback_key(secret), theirs);
+        }
+    }
+
+    #[test]
+    fn the_header_is_hs256() {
+        assert_eq!(
+            HS256_HEADER,
+            base64::encode_url(br#"{"alg":"HS256","typ":"JWT"}"#)
+        );
+    }
 
     const SECRET: &[u8] = b"server-secret";
 

@@ -108,8 +108,14 @@ impl Scope<'_> {
 
     /// Reads several jobs at once: `Jobs?$filter=Id in (…)`, one page of `ids.len()`.
     pub fn jobs_by_ids_request(&self, ids: &[i64]) -> Request {
-        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-        let filter = format!("Id in ({})", list.join(","));
+        let mut filter = String::from("Id in (");
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                filter.push(',');
+            }
+            filter += &id.to_string();
+        }
+        filter.push(')');
         let top = ids.len().to_string();
         self.request(
             Method::Get,

@@ -61,13 +61,19 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
     )
     .await?;
     if let Some(l) = &logger {
-        let ids: Vec<String> = started.jobs.iter().map(|j| j.id.to_string()).collect();
+        let mut ids = String::new();
+        for job in &started.jobs {
+            if !ids.is_empty() {
+                ids.push_str(", ");
+            }
+            ids += &job.id.to_string();
+        }
         l.info_line(&format!(
             "started {} job(s) of {} {} (ids {}), reference {}",
             started.jobs.len(),
             started.process_key,
             started.process_version,
-            ids.join(", "),
+            ids,
             started.reference
         ));
     }
