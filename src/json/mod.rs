@@ -8,11 +8,13 @@
 //! plain key both ways.
 
 mod macros;
+mod map;
 mod parse;
 mod value;
 
+pub use map::{Iter, Map};
 pub use parse::MAX_DEPTH;
-pub use value::{Iter, Key, Map, Number, Value};
+pub use value::{At, Key, Number, Value};
 
 /// Parses JSON text; the error says why and where, without echoing the text.
 pub fn from_str(text: &str) -> Result<Value, String> {
