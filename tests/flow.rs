@@ -391,7 +391,7 @@ fn botpress_token_alone() {
     let fake = Fake::healthy();
     let t = block_on(flow::botpress_token(
         &fake,
-        &botpress(),
+        Some(&botpress()),
         &conversation(),
         5400,
         10_000,
@@ -399,4 +399,71 @@ fn botpress_token_alone() {
     .unwrap();
     assert_eq!(t.expose(), "BP-TOKEN");
     assert!(fake.last("auth/token").url.contains("expiresIn=5400s"));
+    // No endpoint and no issuer: a clear error, nothing sent.
+    let none = Fake::healthy();
+    let err = block_on(flow::botpress_token(
+        &none,
+        None,
+        &conversation(),
+        60,
+        10_000,
+    ))
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BotpressTokenFailed);
+    assert!(err.detail.contains("getAxiosConfigForBot is not available"));
+    assert!(none.sent.borrow().is_empty());
+}
+
+#[test]
+fn with_the_modules_issuer_in_process_no_token_request_is_sent() {
+    // getBotpressToken: the issuer's token, for this conversation and lifetime.
+    let fake = Fake::healthy().with_issuer(Ok("LOCAL-TOKEN"));
+    let t = block_on(flow::botpress_token(
+        &fake,
+        None,
+        &conversation(),
+        900,
+        10_000,
+    ))
+    .unwrap();
+    assert_eq!(t.expose(), "LOCAL-TOKEN");
+    assert_eq!(
+        fake.issued.borrow().as_slice(),
+        [("bot-1".to_string(), Some("thread-9".to_string()), 900)]
+    );
+    assert!(fake.sent.borrow().is_empty());
+    // A start: the token goes into the arguments; Botpress is never asked.
+    let fake = Fake::healthy().with_issuer(Ok("LOCAL-TOKEN"));
+    let started = block_on(flow::start_job(
+        &fake,
+        &TokenCache::default(),
+        &settings(json!({})),
+        &conversation(),
+        None,
+        "n1",
+    ))
+    .unwrap();
+    assert_eq!(started.jobs[0].id, 77);
+    assert_eq!(fake.count("auth/token"), 0);
+    let body: Value =
+        json::from_str(fake.last("StartJobs").body.as_ref().unwrap().expose()).unwrap();
+    let input: Value =
+        json::from_str(body["startInfo"]["InputArguments"].as_str().unwrap()).unwrap();
+    assert_eq!(input["botpressToken"], "LOCAL-TOKEN");
+    // An issuer that refuses: the start fails before anything is started, and says why.
+    let fake = Fake::healthy().with_issuer(Err("bot-1 is disabled"));
+    let err = block_on(flow::start_job(
+        &fake,
+        &TokenCache::default(),
+        &settings(json!({})),
+        &conversation(),
+        None,
+        "n1",
+    ))
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BotpressTokenFailed);
+    assert!(err
+        .detail
+        .contains("refused a callback token: bot-1 is disabled"));
+    assert_eq!(fake.count("StartJobs"), 0);
 }

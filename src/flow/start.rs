@@ -2,11 +2,11 @@
 //! that never starts a job twice.
 
 use super::call::{retry_after_ms, Call, Redactor, MAX_ATTEMPTS};
-use super::token::{fetch_botpress_token, Session, TokenCache};
+use super::token::{self, Session, TokenCache};
 use super::BotpressEndpoint;
 use crate::config::{Conversation, JobSettings};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{LocalTokenRequest, Request, Transport};
+use crate::http::{Request, Transport};
 use crate::orchestrator::{self, Job, JobStart, Release, Scope};
 use crate::secret::Secret;
 use futures_util::future::join;
@@ -171,39 +171,19 @@ async fn callback_token<T: Transport>(
     botpress: Option<&BotpressEndpoint>,
     redactor: &Redactor,
 ) -> Result<Option<Secret>> {
-    if let Some(seconds) = settings.botpress_token_seconds {
-        let local = LocalTokenRequest {
-            bot_id: &conversation.bot_id,
-            channel: &conversation.channel,
-            target: &conversation.target,
-            thread_id: conversation.thread_id.as_deref(),
-            seconds,
-        };
-        if let Some(issued) = call.transport.local_callback_token(&local).await {
-            let t = issued.map_err(|why| {
-                Error::new(
-                    ErrorCode::BotpressTokenFailed,
-                    format!("the uipath module of this server refused a callback token: {why}"),
-                )
-            })?;
-            redactor.add(t.expose());
-            call.log("callback token issued in process by the uipath module");
-            return Ok(Some(t));
-        }
-    }
-    match (settings.botpress_token_seconds, botpress) {
-        (None, _) => Ok(None),
-        (Some(seconds), Some(endpoint)) => {
-            let t = fetch_botpress_token(call, endpoint, conversation, seconds).await?;
-            redactor.add(t.expose());
-            Ok(Some(t))
-        }
-        // With a local issuer the token came from it above; this is the case without one.
-        (Some(_), None) => Err(Error::new(
-            ErrorCode::BotpressTokenFailed,
-            "bp.http.getAxiosConfigForBot is not available to ask Botpress for a callback token; pass botpressToken: false to start the job without one",
-        )),
-    }
+    let Some(seconds) = settings.botpress_token_seconds else {
+        return Ok(None);
+    };
+    let t = token::callback_token(call, botpress, conversation, seconds)
+        .await
+        .map_err(|mut e| {
+            if botpress.is_none() {
+                e.detail += "; pass botpressToken: false to start the job without one";
+            }
+            e
+        })?;
+    redactor.add(t.expose());
+    Ok(Some(t))
 }
 
 /// StartJobs with the retry rules of this module's header.

@@ -12,7 +12,7 @@ use crate::auth::{AccessToken, Auth};
 use crate::config::{Connection, Conversation, Folder, JobSettings};
 use crate::duration;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{Method, Request, Response, Transport};
+use crate::http::{LocalTokenRequest, Method, Request, Response, Transport};
 use crate::json;
 use crate::odata;
 use crate::orchestrator::{Release, Scope};
@@ -189,19 +189,58 @@ impl<'c, 'a, T: Transport> Session<'c, 'a, T> {
     }
 }
 
-/// Asks the bot's Botpress server for a callback token (API.md, `getBotpressToken`).
+/// A callback token for the conversation (API.md, `getBotpressToken`): issued in process
+/// by the `uipath` module when it runs in this server, else asked of the bot's Botpress
+/// server at `endpoint`.
 pub async fn botpress_token<T: Transport>(
     transport: &T,
-    endpoint: &BotpressEndpoint,
+    endpoint: Option<&BotpressEndpoint>,
     conversation: &Conversation,
     seconds: u64,
     timeout_ms: u64,
 ) -> Result<Secret> {
     let call = Call::new(transport, timeout_ms);
-    let secrets: Vec<&str> = endpoint.headers.iter().map(|(_, v)| v.expose()).collect();
-    fetch_botpress_token(&call, endpoint, conversation, seconds)
+    let secrets: Vec<&str> = endpoint
+        .iter()
+        .flat_map(|e| e.headers.iter().map(|(_, v)| v.expose()))
+        .collect();
+    callback_token(&call, endpoint, conversation, seconds)
         .await
         .map_err(|e| e.redact(&secrets))
+}
+
+/// A callback token: from the issuer the `uipath` module registered in this process (no
+/// request, no server token), else from the module's token route at `endpoint`.
+pub(super) async fn callback_token<T: Transport>(
+    call: &Call<'_, T>,
+    endpoint: Option<&BotpressEndpoint>,
+    conversation: &Conversation,
+    seconds: u64,
+) -> Result<Secret> {
+    let local = LocalTokenRequest {
+        bot_id: &conversation.bot_id,
+        channel: &conversation.channel,
+        target: &conversation.target,
+        thread_id: conversation.thread_id.as_deref(),
+        seconds,
+    };
+    if let Some(issued) = call.transport.local_callback_token(&local).await {
+        let t = issued.map_err(|why| {
+            Error::new(
+                ErrorCode::BotpressTokenFailed,
+                format!("the uipath module of this server refused a callback token: {why}"),
+            )
+        })?;
+        call.log("callback token issued in process by the uipath module");
+        return Ok(t);
+    }
+    match endpoint {
+        Some(endpoint) => fetch_botpress_token(call, endpoint, conversation, seconds).await,
+        None => Err(Error::new(
+            ErrorCode::BotpressTokenFailed,
+            "bp.http.getAxiosConfigForBot is not available to ask Botpress for a callback token",
+        )),
+    }
 }
 
 /// The token request of [`botpress_token`], as sent.
@@ -231,7 +270,7 @@ pub fn botpress_token_request(
     req
 }
 
-pub(super) async fn fetch_botpress_token<T: Transport>(
+async fn fetch_botpress_token<T: Transport>(
     call: &Call<'_, T>,
     endpoint: &BotpressEndpoint,
     conversation: &Conversation,

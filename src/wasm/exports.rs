@@ -176,20 +176,24 @@ async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue>
         Some(v) => fields::integer("options.timeoutMs", v, 1000, 600_000)? as u64,
         None => DEFAULT_TIMEOUT_MS,
     };
-    let endpoint = bp
-        .botpress_endpoint(&conversation.bot_id)
-        .await?
-        .ok_or_else(|| {
-            Error::new(
-                crate::error::ErrorCode::BotpressTokenFailed,
-                "bp.http.getAxiosConfigForBot is not available",
-            )
-        })?;
+    // With the module's issuer in this process, no server token (a JWT Botpress signs on
+    // every getAxiosConfigForBot) and no request are needed.
+    let endpoint = if super::fetch::has_local_issuer() {
+        None
+    } else {
+        bp.botpress_endpoint(&conversation.bot_id).await?
+    };
     let transport = FetchTransport {
         logger: bp.bot_logger(&conversation.bot_id),
     };
-    let token =
-        flow::botpress_token(&transport, &endpoint, &conversation, seconds, timeout_ms).await?;
+    let token = flow::botpress_token(
+        &transport,
+        endpoint.as_ref(),
+        &conversation,
+        seconds,
+        timeout_ms,
+    )
+    .await?;
     Ok(JsValue::from_str(token.expose()))
 }
 

@@ -3,9 +3,12 @@
 
 use std::cell::{Cell, RefCell};
 
-use botpress_uipath::http::{Method, Request, Response, Transport, TransportError};
+use botpress_uipath::http::{
+    LocalTokenRequest, Method, Request, Response, Transport, TransportError,
+};
 use botpress_uipath::json;
 use botpress_uipath::json::Value;
+use botpress_uipath::secret::Secret;
 
 pub type Handler = Box<dyn Fn(&Request, usize) -> Result<Response, TransportError>>;
 
@@ -16,6 +19,10 @@ pub struct Fake {
     pub clock: Cell<u64>,
     /// The clock when each request was sent.
     pub sent_at: RefCell<Vec<u64>>,
+    /// An in-process callback-token issuer (the module's), when there is one: what it
+    /// answers, and the requests it was given (bot, thread, lifetime).
+    pub issuer: Option<Result<String, String>>,
+    pub issued: RefCell<Vec<(String, Option<String>, u64)>>,
 }
 
 impl Fake {
@@ -25,7 +32,15 @@ impl Fake {
             sent: RefCell::new(Vec::new()),
             clock: Cell::new(1_000_000),
             sent_at: RefCell::new(Vec::new()),
+            issuer: None,
+            issued: RefCell::new(Vec::new()),
         }
+    }
+
+    /// With an in-process issuer that answers `answer`.
+    pub fn with_issuer(mut self, answer: Result<&str, &str>) -> Fake {
+        self.issuer = Some(answer.map(str::to_string).map_err(str::to_string));
+        self
     }
 
     /// Adds a route that takes precedence over the ones already there.
@@ -106,6 +121,19 @@ impl Transport for Fake {
     }
     async fn sleep(&self, ms: u64) {
         self.clock.set(self.clock.get() + ms);
+    }
+    async fn local_callback_token(
+        &self,
+        request: &LocalTokenRequest<'_>,
+    ) -> Option<Result<Secret, String>> {
+        let answer = self.issuer.clone()?;
+        self.issued.borrow_mut().push((
+            request.bot_id.to_string(),
+            request.thread_id.map(str::to_string),
+            request.seconds,
+        ));
+        YieldOnce(false).await;
+        Some(answer.map(Secret::new))
     }
 }
 

@@ -59,6 +59,12 @@ test('in the server that hosts the uipath module, the callback token is issued i
     const r = await request(world.botpress.url, 'POST', '/api/v1/bots/___/mod/uipath/message', { Authorization: 'bearer ' + input.botpressToken },
       { botId: 'bot-1', channel: 'web', target: 'user-1', message: { type: 'text', text: 'from the robot' } })
     assert.strictEqual(r.status, 200, r.text)
+    // getBotpressToken too: no request to Botpress, the same kind of token.
+    const b0 = world.botpress.requests.length
+    const token = await uipath.getBotpressToken(world.bp, world.event(), { expiresIn: '90s' })
+    assert.strictEqual(world.botpress.requests.length - b0, 0, 'no request to Botpress')
+    const c = jwt.decode(token)
+    assert.deepStrictEqual([c.aud, c.botId, c.threadId, c.exp - c.iat], ['botpress-uipath/callback', 'bot-1', 'thread-1', 90])
   } finally {
     await world.close()
   }
