@@ -433,16 +433,18 @@ fn with_the_modules_issuer_in_process_no_token_request_is_sent() {
     );
     assert!(fake.sent.borrow().is_empty());
     // A start: the token goes into the arguments; Botpress is never asked.
+    let start_without_endpoint = |fake: &Fake| {
+        block_on(flow::start_job(
+            fake,
+            &TokenCache::default(),
+            &settings(json!({})),
+            &conversation(),
+            None,
+            "n1",
+        ))
+    };
     let fake = Fake::healthy().with_issuer(Ok("LOCAL-TOKEN"));
-    let started = block_on(flow::start_job(
-        &fake,
-        &TokenCache::default(),
-        &settings(json!({})),
-        &conversation(),
-        None,
-        "n1",
-    ))
-    .unwrap();
+    let started = start_without_endpoint(&fake).unwrap();
     assert_eq!(started.jobs[0].id, 77);
     assert_eq!(fake.count("auth/token"), 0);
     let body: Value =
@@ -452,15 +454,7 @@ fn with_the_modules_issuer_in_process_no_token_request_is_sent() {
     assert_eq!(input["botpressToken"], "LOCAL-TOKEN");
     // An issuer that refuses: the start fails before anything is started, and says why.
     let fake = Fake::healthy().with_issuer(Err("bot-1 is disabled"));
-    let err = block_on(flow::start_job(
-        &fake,
-        &TokenCache::default(),
-        &settings(json!({})),
-        &conversation(),
-        None,
-        "n1",
-    ))
-    .unwrap_err();
+    let err = start_without_endpoint(&fake).unwrap_err();
     assert_eq!(err.code, ErrorCode::BotpressTokenFailed);
     assert!(err
         .detail
