@@ -60,7 +60,7 @@ impl ToJson for Step {
 
 impl ToJson for CheckReport {
     fn to_json(&self) -> Value {
-        json!({ "ok": self.ok, "steps": self.steps.iter().map(ToJson::to_json).collect::<Vec<_>>() })
+        json!({ "ok": self.ok, "steps": self.steps })
     }
 }
 

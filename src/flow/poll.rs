@@ -38,7 +38,7 @@ pub struct PollOutcome {
 impl ToJson for PollOutcome {
     fn to_json(&self) -> Value {
         json!({
-            "ends": self.ends.iter().map(ToJson::to_json).collect::<Vec<_>>(),
+            "ends": self.ends,
             "running": self.running,
             "missing": self.missing,
             "errors": self.errors,

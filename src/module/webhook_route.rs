@@ -41,7 +41,7 @@ impl ToJson for WebhookReply {
     /// The reply's fields, and `ends`.
     fn to_json(&self) -> Value {
         let mut out = self.reply.to_json();
-        out["ends"] = self.ends.iter().map(ToJson::to_json).collect();
+        out["ends"] = self.ends.to_json();
         out
     }
 }

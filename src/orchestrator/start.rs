@@ -61,7 +61,7 @@ impl ToJson for JobStart {
             "processKey": self.process_key,
             "processVersion": self.process_version,
             "reference": self.reference,
-            "jobs": self.jobs.iter().map(ToJson::to_json).collect::<Vec<_>>(),
+            "jobs": self.jobs,
         })
     }
 }

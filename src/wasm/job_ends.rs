@@ -144,7 +144,7 @@ pub(super) async fn track(
         started,
     );
     let result = async {
-        let rows = to_js(&Value::Array(rows.iter().map(ToJson::to_json).collect()))?;
+        let rows = to_js(&rows.to_json())?;
         let promise = tracker
             .call1(&JsValue::UNDEFINED, &rows)
             .map_err(|e| Error::config(host::js_message(&e)))?;
