@@ -77,6 +77,14 @@ mod tests {
     }
 
     #[test]
+    fn query_encodes_everything_that_needs_it() {
+        assert_eq!(
+            query(&[("$filter", "Name eq 'a&b+c'"), ("$top", "5")]),
+            "%24filter=Name%20eq%20%27a%26b%2Bc%27&%24top=5"
+        );
+    }
+
+    #[test]
     fn path_segments_keep_only_unreserved_characters() {
         assert_eq!(path_segment("Default-Tenant_1.~"), "Default-Tenant_1.~");
         assert_eq!(path_segment("a b/c?é*"), "a%20b%2Fc%3F%C3%A9%2A");

@@ -14,9 +14,9 @@ use crate::duration;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{LocalTokenRequest, Method, Request, Response, Transport};
 use crate::json;
-use crate::odata;
 use crate::orchestrator::{Release, Scope};
 use crate::secret::Secret;
+use crate::urlencode;
 
 /// Cached tokens are dropped this long before they expire.
 const TOKEN_MARGIN_MS: u64 = 60_000;
@@ -261,7 +261,7 @@ pub fn botpress_token_request(
     let url = format!(
         "{}/mod/uipath/auth/token?{}",
         endpoint.base_url.trim_end_matches('/'),
-        odata::query(&pairs)
+        urlencode::query(&pairs)
     );
     let mut req = Request::new(Method::Get, url).header("Accept", "application/json");
     for (name, value) in &endpoint.headers {

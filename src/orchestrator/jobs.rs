@@ -121,7 +121,7 @@ impl Scope<'_> {
             Method::Get,
             &format!(
                 "Jobs?{}",
-                crate::odata::query(&[("$filter", &filter), ("$top", &top)])
+                crate::urlencode::query(&[("$filter", &filter), ("$top", &top)])
             ),
         )
     }

@@ -18,6 +18,7 @@ use crate::http::{Method, Request, Response};
 use crate::json::FromJson;
 use crate::odata;
 use crate::secret::Secret;
+use crate::urlencode;
 
 /// An authenticated client context: base URL, token, tenant and folder headers.
 #[derive(Debug, Clone)]
@@ -60,7 +61,7 @@ impl Scope<'_> {
             Folder::Path(p) => format!("FullyQualifiedName eq {}", odata::literal(p)),
             Folder::Id(id) => format!("Id eq {id}"),
         };
-        let q = odata::query(&[("$filter", &filter), ("$select", "Id,FullyQualifiedName")]);
+        let q = urlencode::query(&[("$filter", &filter), ("$select", "Id,FullyQualifiedName")]);
         Scope {
             folder: None,
             ..self.clone()
@@ -70,7 +71,7 @@ impl Scope<'_> {
 
     /// Up to 50 folder paths the credentials see, for a `FOLDER_NOT_FOUND` message.
     pub fn folder_names_request(&self) -> Request {
-        let q = odata::query(&[
+        let q = urlencode::query(&[
             ("$select", "FullyQualifiedName"),
             ("$top", "50"),
             ("$orderby", "FullyQualifiedName"),

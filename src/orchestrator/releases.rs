@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request};
 use crate::json::{self, FromJson};
 use crate::odata;
+use crate::urlencode;
 
 /// A release (process) as `GET /odata/Releases` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +47,7 @@ impl Scope<'_> {
     pub fn releases_request(&self, process: &str) -> Request {
         let lit = odata::literal(process);
         let filter = format!("ProcessKey eq {lit} or Name eq {lit}");
-        let q = odata::query(&[
+        let q = urlencode::query(&[
             ("$filter", &filter),
             ("$select", "Id,Key,Name,ProcessKey,ProcessVersion"),
             ("$top", "100"),
@@ -56,7 +57,7 @@ impl Scope<'_> {
 
     /// Up to 50 releases of the folder, for the "found: ..." part of an error.
     pub fn release_names_request(&self) -> Request {
-        let q = odata::query(&[
+        let q = urlencode::query(&[
             ("$select", "ProcessKey"),
             ("$top", "50"),
             ("$orderby", "ProcessKey"),

@@ -10,6 +10,7 @@ use crate::json;
 use crate::json::{FromJson, ToJson};
 use crate::odata;
 use crate::secret::Secret;
+use crate::urlencode;
 
 /// A job as StartJobs and `Jobs` return it (the fields the package passes on).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +80,7 @@ impl Scope<'_> {
     /// Jobs carrying `reference`: tells whether a StartJobs whose answer was lost happened.
     pub fn jobs_by_reference_request(&self, reference: &str) -> Request {
         let filter = format!("Reference eq {}", odata::literal(reference));
-        let q = odata::query(&[("$filter", &filter), ("$select", "Id,Key,State")]);
+        let q = urlencode::query(&[("$filter", &filter), ("$select", "Id,Key,State")]);
         self.request(Method::Get, &format!("Jobs?{q}"))
     }
 }
