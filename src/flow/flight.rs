@@ -8,19 +8,19 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use super::keyed::Keyed;
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::Map;
 
 /// The requests in flight, by key.
 #[derive(Debug)]
 pub(super) struct Flights<V> {
-    pending: RefCell<Keyed<Rc<Slot<V>>>>,
+    pending: RefCell<Map<String, Rc<Slot<V>>>>,
 }
 
 impl<V> Default for Flights<V> {
     fn default() -> Self {
         Flights {
-            pending: RefCell::new(Keyed::default()),
+            pending: RefCell::new(Map::new()),
         }
     }
 }

@@ -11,7 +11,6 @@ mod call;
 mod check;
 mod flight;
 mod jobs;
-mod keyed;
 mod poll;
 mod start;
 mod token;

@@ -6,7 +6,6 @@ use std::cell::RefCell;
 
 use super::call::{Call, Redactor};
 use super::flight::Flights;
-use super::keyed::Keyed;
 use super::BotpressEndpoint;
 use crate::auth::{AccessToken, Auth};
 use crate::config::{Connection, Conversation, Folder, JobSettings};
@@ -14,6 +13,7 @@ use crate::duration;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{LocalTokenRequest, Method, Request, Response, Transport};
 use crate::json;
+use crate::json::Map;
 use crate::orchestrator::{Release, Scope};
 use crate::secret::Secret;
 use crate::urlencode;
@@ -31,9 +31,9 @@ const TOKEN_MARGIN_MS: u64 = 60_000;
 /// StartJobs alone.
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    entries: RefCell<Keyed<(Secret, u64)>>,
+    entries: RefCell<Map<String, (Secret, u64)>>,
     flights: Flights<(Secret, u64)>,
-    releases: RefCell<Keyed<(Release, u64)>>,
+    releases: RefCell<Map<String, (Release, u64)>>,
     release_flights: Flights<Release>,
 }
 
@@ -48,7 +48,7 @@ impl TokenCache {
 
     fn put(&self, key: String, token: Secret, now_ms: u64, until_ms: u64) {
         let mut entries = self.entries.borrow_mut();
-        entries.retain(|(_, until)| *until > now_ms);
+        entries.retain(|_, (_, until)| *until > now_ms);
         entries.insert(key, (token, until_ms));
     }
 
@@ -88,7 +88,7 @@ impl TokenCache {
 
     pub(super) fn put_release(&self, key: String, release: Release, now_ms: u64, until_ms: u64) {
         let mut releases = self.releases.borrow_mut();
-        releases.retain(|(_, until)| *until > now_ms);
+        releases.retain(|_, (_, until)| *until > now_ms);
         releases.insert(key, (release, until_ms));
     }
 

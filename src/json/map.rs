@@ -7,7 +7,8 @@
 //! value, as `JSON.parse` does. A lookup is a binary search.
 
 /// Members sorted by key, each key once: a JSON object's, and the few other string-keyed
-/// tables of the core (the refusal log's windows).
+/// tables of the core (the token and release caches, the requests in flight, the refusal
+/// log's windows).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Map<K, V> {
     members: Vec<(K, V)>,
@@ -185,6 +186,11 @@ mod tests {
         assert_eq!(m.remove("a"), Some(json!(5)));
         assert!(!m.contains_key("a"));
         *m.get_or_insert_with("z", || json!([])) = json!("set");
-        assert_eq!(Value::Object(m)["z"], "set");
+        assert_eq!(Value::Object(m.clone())["z"], "set");
+        m.retain(|k, v| k != "0" && !v.is_null());
+        assert_eq!(
+            m.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["aa", "b", "z"]
+        );
     }
 }
