@@ -10,7 +10,7 @@ use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields;
 use crate::json;
-use crate::json::ToJson;
+use crate::json::{FromJson, ToJson};
 use crate::orchestrator::{is_final, JobDetails};
 use crate::secret::Secret;
 
@@ -176,9 +176,9 @@ impl ToJson for TrackedJob {
     }
 }
 
-impl TrackedJob {
+impl FromJson for TrackedJob {
     /// A row as the module stored it (the fields of [`ToJson`]); the error names the field.
-    pub fn from_json(value: &Value) -> Result<TrackedJob, String> {
+    fn from_json(value: &Value) -> Result<TrackedJob, String> {
         Ok(TrackedJob {
             bot_id: json::required_text(value, "botId")?,
             channel: json::required_text(value, "channel")?,
@@ -246,9 +246,9 @@ impl ToJson for JobEnd {
     }
 }
 
-impl JobEnd {
+impl FromJson for JobEnd {
     /// An end as [`ToJson`] writes it; the error names the field.
-    pub fn from_json(value: &Value) -> Result<JobEnd, String> {
+    fn from_json(value: &Value) -> Result<JobEnd, String> {
         Ok(JobEnd {
             job_id: json::required_integer(value, "jobId")?,
             job_key: json::required_text(value, "jobKey")?,

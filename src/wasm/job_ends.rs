@@ -19,7 +19,7 @@ use crate::config::{Connection, Conversation, JobSettings};
 use crate::error::{Error, Result};
 use crate::fields::Layers;
 use crate::flow;
-use crate::json::ToJson;
+use crate::json::{FromJson, ToJson};
 use crate::module::{self, JobEnd, JobEndSettings, TrackedJob, WebhookRequest};
 use crate::orchestrator::JobStart;
 
