@@ -108,14 +108,7 @@ impl Scope<'_> {
 
     /// Reads several jobs at once: `Jobs?$filter=Id in (…)`, one page of `ids.len()`.
     pub fn jobs_by_ids_request(&self, ids: &[i64]) -> Request {
-        let mut filter = String::from("Id in (");
-        for (i, id) in ids.iter().enumerate() {
-            if i > 0 {
-                filter.push(',');
-            }
-            filter += &id.to_string();
-        }
-        filter.push(')');
+        let filter = format!("Id in ({})", super::ids_text(ids.iter().copied(), ","));
         let top = ids.len().to_string();
         self.request(
             Method::Get,

@@ -84,6 +84,19 @@ impl Scope<'_> {
     }
 }
 
+/// Job ids as text with `separator` between them (`4,5` in a filter, `4, 5` in a log
+/// line).
+pub fn ids_text(ids: impl IntoIterator<Item = i64>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out += &id.to_string();
+    }
+    out
+}
+
 /// `X-UIPATH-FolderPath-Encoded`: base64 of the path in UTF-16LE.
 pub fn encode_folder_path(path: &str) -> String {
     let bytes: Vec<u8> = path.encode_utf16().flat_map(u16::to_le_bytes).collect();

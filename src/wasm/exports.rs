@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::fields;
 use crate::flow::{self, TokenCache};
 use crate::json::{self, ToJson};
+use crate::orchestrator;
 
 thread_local! {
     // One cache per loaded package (one per Botpress process); wasm has one thread.
@@ -61,13 +62,7 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
     )
     .await?;
     if let Some(l) = &logger {
-        let mut ids = String::new();
-        for job in &started.jobs {
-            if !ids.is_empty() {
-                ids.push_str(", ");
-            }
-            ids += &job.id.to_string();
-        }
+        let ids = orchestrator::ids_text(started.jobs.iter().map(|j| j.id), ", ");
         l.info_line(&format!(
             "started {} job(s) of {} {} (ids {}), reference {}",
             started.jobs.len(),
