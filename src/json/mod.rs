@@ -145,6 +145,16 @@ pub trait FromJson: Sized {
     fn from_json(value: &Value) -> Result<Self, String>;
 }
 
+impl<T: FromJson> FromJson for Vec<T> {
+    /// Each item of an array; the first item that is not a `T` fails the whole list.
+    fn from_json(value: &Value) -> Result<Self, String> {
+        match value {
+            Value::Array(items) => items.iter().map(T::from_json).collect(),
+            _ => Err("not a list".into()),
+        }
+    }
+}
+
 impl FromJson for Map<String, Value> {
     fn from_json(value: &Value) -> Result<Self, String> {
         value

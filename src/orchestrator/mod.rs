@@ -107,7 +107,7 @@ pub fn encode_folder_path(path: &str) -> String {
 pub fn parse_collection<T: FromJson>(response: &Response, what: &str) -> Result<Vec<T>> {
     let items = |body: Value| -> std::result::Result<Vec<T>, String> {
         match body.get("value") {
-            Some(Value::Array(items)) => items.iter().map(T::from_json).collect(),
+            Some(items @ Value::Array(_)) => Vec::from_json(items),
             _ => Err("no value array".into()),
         }
     };

@@ -68,8 +68,8 @@ pub fn job_end_delivery(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
         let input = host::to_json(&input, "input")?;
         let settings = JobEndSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
-        let job = field(&input, "job", TrackedJob::from_json)?;
-        let end = field(&input, "end", JobEnd::from_json)?;
+        let job: TrackedJob = field(&input, "job")?;
+        let end: JobEnd = field(&input, "end")?;
         to_js(&module::delivery(&settings, &job, &end).to_json())
     };
     run().map_err(to_js_error)
@@ -87,10 +87,7 @@ pub async fn poll_jobs(input: JsValue) -> Result<JsValue, JsValue> {
 async fn poll(input: JsValue) -> Result<JsValue> {
     let input = host::to_json(&input, "input")?;
     let config = input.get("config").cloned().unwrap_or_default();
-    let jobs: Vec<TrackedJob> = field(&input, "jobs", |list| match list {
-        Value::Array(rows) => rows.iter().map(TrackedJob::from_json).collect(),
-        _ => Err("not a list".into()),
-    })?;
+    let jobs: Vec<TrackedJob> = field(&input, "jobs")?;
     let connection = Connection::parse(&Layers::new(&json!({}), &config))?;
     let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = jobs
         .into_iter()
@@ -110,12 +107,8 @@ async fn poll(input: JsValue) -> Result<JsValue> {
     to_js(&out)
 }
 
-fn field<T>(
-    input: &Value,
-    name: &str,
-    read: impl Fn(&Value) -> std::result::Result<T, String>,
-) -> Result<T> {
-    read(input.get(name).unwrap_or(&Value::Null))
+fn field<T: FromJson>(input: &Value, name: &str) -> Result<T> {
+    T::from_json(input.get(name).unwrap_or(&Value::Null))
         .map_err(|e| Error::config(format!("{name} is not what the module stored: {e}")))
 }
 
