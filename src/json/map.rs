@@ -41,12 +41,6 @@ impl<V> Map<String, V> {
         self.find(key).ok().map(|i| &self.members[i].1)
     }
 
-    /// The value under `key`, mutably.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        let i = self.find(key).ok()?;
-        Some(&mut self.members[i].1)
-    }
-
     /// Whether `key` is a member.
     pub fn contains_key(&self, key: &str) -> bool {
         self.find(key).is_ok()
@@ -104,11 +98,6 @@ impl<V> Map<String, V> {
     /// The keys in order.
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.members.iter().map(|(k, _)| k)
-    }
-
-    /// The values in key order.
-    pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.members.iter().map(|(_, v)| v)
     }
 
     /// Sorted by key, and of a repeated key only the last member (sorting the reversed

@@ -175,11 +175,6 @@ impl Value {
     pub fn is_array(&self) -> bool {
         matches!(self, Value::Array(_))
     }
-
-    /// Takes the value out, leaving `null`.
-    pub fn take(&mut self) -> Value {
-        std::mem::take(self)
-    }
 }
 
 /// What indexes a [`Value`]: a key (`&str`, `String`) or a position (`usize`).
