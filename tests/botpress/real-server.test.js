@@ -17,6 +17,7 @@ const BOT = 'uipath-bot'
 const USER = 'user-42'
 // A bot whose flow waits for the job's end (the module's uipath-job event).
 const ENDS_BOT = 'uipath-ends-bot'
+const TOKEN_BOT = 'uipath-token-bot'
 const WEBHOOK_SECRET = 'tier4-webhook-secret'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
@@ -98,6 +99,36 @@ function endsBotFiles () {
   return files
 }
 
+/**
+ * A bot whose own action (not one of the module's) calls the package's getBotpressToken,
+ * as a bot developer would, and replies with the token it got. Under `actions/uipath/`,
+ * `require` reaches the module's bundled package.
+ */
+function tokenBotFiles () {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: TOKEN_BOT, name: TOKEN_BOT })
+  files['actions/uipath/probeToken.js'] = [
+    '/** @hidden true */',
+    'const probe = async () => {',
+    "  const uipath = require('dist/backend/core.js')",
+    "  const token = await uipath.getBotpressToken(bp, event, { expiresIn: '90s' })",
+    "  await bp.events.replyToEvent(event, [{ type: 'text', text: 'token ' + token }])",
+    '}',
+    'return probe()'
+  ].join('\n')
+  files['flows/main.flow.json'] = {
+    version: '0.0.1',
+    catchAll: { onReceive: [], next: [] },
+    startNode: 'route',
+    nodes: [
+      { id: 't-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'probe' }] },
+      { id: 't-probe', name: 'probe', onEnter: ['uipath/probeToken {}'], onReceive: null, next: [] }
+    ]
+  }
+  files['flows/main.ui.json'] = { nodes: ['t-route', 't-probe'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
+  return files
+}
+
 /** Events Botpress recorded for a user of a bot (its collector flushes every 5 s). */
 function recordedEvents (target, direction, botId) {
   const rows = server.sql(db, "select json_agg(event) from events where \"botId\" = '" + (botId || BOT) + "' and direction = '" + direction + "' and target = '" + target + "'")
@@ -132,6 +163,7 @@ before(async () => {
   })
   await server.importBot(bp, BOT, botFiles())
   await server.importBot(bp, ENDS_BOT, endsBotFiles())
+  await server.importBot(bp, TOKEN_BOT, tokenBotFiles())
   // Orchestrator → Webhooks: the module's URL and secret, as an administrator registers it.
   emu.webhooks.add({ url: bp.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET })
 })
@@ -196,6 +228,22 @@ test('a conversation runs every Studio action; the robot\'s Callback messages re
   assert.deepStrictEqual(stop.json, { jobIds: [second.Id], strategy: 'Kill' })
   await server.eventually('the second job stopped', () => second.State === 'Stopped')
   assert.ok(!/UiPath action failed/.test(bp.log()), 'no action failed')
+})
+
+// In the server that hosts the module, the token comes from the module's in-process issuer
+// (tier 3's round-trips test counts the requests: none); here, that it works for real.
+test('getBotpressToken in a bot\'s own action: a token bound to the conversation, which the robot can post with', async () => {
+  const user = 'token-user-1'
+  const r = await bp.call('POST', '/api/v1/bots/' + TOKEN_BOT + '/converse/' + user, {}, { type: 'text', text: 'token please' })
+  assert.strictEqual(r.status, 200, r.text)
+  const reply = await server.eventually('the token in a reply', () => outgoingTexts(user, TOKEN_BOT).find((t) => /^token /.test(t || '')))
+  const token = reply.slice('token '.length)
+  const claims = jwt.decode(token)
+  assert.deepStrictEqual([claims.aud, claims.botId, claims.channel, claims.target, claims.exp - claims.iat], ['botpress-uipath/callback', TOKEN_BOT, 'api', user, 90])
+  const posted = await bp.call('POST', callbackPath(), { Authorization: 'bearer ' + token }, { botId: TOKEN_BOT, channel: 'api', target: user, message: { type: 'text', text: 'from the robot, with that token' } })
+  assert.strictEqual(posted.status, 200, posted.text)
+  await server.eventually('the robot\'s message', () => outgoingTexts(user, TOKEN_BOT).indexOf('from the robot, with that token') >= 0, 30000)
+  assert.ok(!/An error occurred while executing the action/.test(bp.log()), 'the action ran')
 })
 
 test('refusals are answered, and nothing reaches any user', async () => {

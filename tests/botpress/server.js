@@ -116,12 +116,12 @@ async function startBotpress (options) {
   return server
 }
 
-/** Imports a bot from a folder's files ({ 'bot.config.json': {…}, 'flows/main.flow.json': {…} }). */
+/** Imports a bot from a folder's files ({ 'bot.config.json': {…}, 'flows/main.flow.json': {…} }; a string is written as is). */
 async function importBot (server, botId, files) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bp-uipath-bot-'))
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })
-    fs.writeFileSync(path.join(dir, file), JSON.stringify(content, null, 2))
+    fs.writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 2))
   }
   const archive = childProcess.spawnSync('tar', ['-czf', '-', '-C', dir, '.']).stdout
   fs.rmSync(dir, { recursive: true, force: true })
