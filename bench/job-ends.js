@@ -16,7 +16,7 @@ const { postgresDatabase, startPostgres } = require('../tests/support/database')
 
 const N = Number(process.argv[2] || 1000)
 const INTERVAL = process.argv[3] || '5s'
-const SECRET = 'bench-webhook-secret'
+const SECRET = 'bench-webhook-secret-7f3a'
 const pct = (xs, p) => { const s = xs.slice().sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -1,13 +1,13 @@
 'use strict'
 // botpress-uipath: the thin CommonJS shim around the wasm core (see README).
-// It loads pkg/ once, hands it the HTTP transport (keep-alive, proxies; js-shim/fetch.js),
+// It loads pkg/ once, hands it the HTTP transport (keep-alive, proxies; js-shim/transport.js),
 // and turns the core's errors into UiPathError. No UiPath logic lives here.
 
 const fs = require('fs')
-const { proxyAwareFetch } = require('./fetch')
+const { proxyAwareRequest } = require('./transport')
 
 // What carries the requests: the shim's node:http/https transport, on every Node version.
-const fetchSource = 'node:http'
+const transportSource = 'node:http'
 const glue = require('../pkg/botpress_uipath.js')
 
 // The wasm is compiled in the background from `require` on (WebAssembly.compile runs off
@@ -18,7 +18,7 @@ let core = null
 function loaded (module) {
   if (!core) {
     glue.initSync({ module: module || new WebAssembly.Module(fs.readFileSync(glue.wasmPath)) })
-    glue.setFetch(proxyAwareFetch)
+    glue.setTransport(proxyAwareRequest)
     core = glue
   }
   return core
@@ -135,9 +135,12 @@ module.exports = {
   checkWebhook: syncCall('checkWebhook'),
   jobEndDelivery: syncCall('jobEndDelivery'),
   pollJobs: (input) => call('pollJobs', [input]),
+  readSignalledJobs: (input) => call('readSignalledJobs', [input]),
   UiPathError,
   ERROR_CODES,
-  fetchSource
+  transportSource,
+  // The name of `transportSource` up to 0.1; the same value.
+  fetchSource: transportSource
 }
 // The core's version: read on first use, so it does not wait for the compile at require.
 Object.defineProperty(module.exports, 'version', { enumerable: true, get: () => loaded().version() })

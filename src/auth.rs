@@ -1,8 +1,9 @@
 //! The four ways to get an Orchestrator access token (`shared/uipath-api.md`,
 //! "Authentication"), each as a pure request builder and a pure answer parser.
 
-use crate::json;
-use crate::json::Value;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::fields::{self, Layers};
@@ -163,7 +164,7 @@ impl Auth {
             Auth::AccessToken(_) => return None,
         };
         let digest = Sha256::digest(secret.expose().as_bytes());
-        let hash = crate::base64::encode_url(&digest[..8]);
+        let hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..8]);
         Some(format!("{endpoint} {who} {hash}"))
     }
 
@@ -193,11 +194,11 @@ impl Auth {
             } => Some(
                 Request::new(Method::Post, token_url.as_str())
                     .header("Accept", "application/json")
-                    .json(&json!({
-                        "grant_type": "refresh_token",
-                        "client_id": client_id,
-                        "refresh_token": refresh_token.expose(),
-                    })),
+                    .json(&RefreshTokenBody {
+                        grant_type: "refresh_token",
+                        client_id,
+                        refresh_token: refresh_token.expose(),
+                    }),
             ),
             Auth::Password {
                 tenancy_name,
@@ -209,11 +210,11 @@ impl Auth {
                     format!("{orchestrator_url}/api/Account/Authenticate"),
                 )
                 .header("Accept", "application/json")
-                .json(&json!({
-                    "tenancyName": tenancy_name,
-                    "usernameOrEmailAddress": username,
-                    "password": password.expose(),
-                })),
+                .json(&AuthenticateBody {
+                    tenancy_name,
+                    username_or_email_address: username,
+                    password: password.expose(),
+                }),
             ),
             Auth::AccessToken(_) => None,
         }
@@ -221,15 +222,19 @@ impl Auth {
 
     /// Reads the token endpoint's answer: the token and how long it lives, in seconds.
     pub fn parse_token_response(&self, response: &Response) -> Result<AccessToken> {
-        let body: Value = crate::json::from_str(&response.body).unwrap_or(Value::Null);
         if let Auth::Password {
             tenancy_name,
             username,
             ..
         } = self
         {
-            let success = body.get("success").and_then(Value::as_bool);
-            return match (response.is_success(), success, json::text(&body, "result")) {
+            let body: TokenAnswer = serde_json::from_str(&response.body).unwrap_or_default();
+            let token = body
+                .result
+                .as_ref()
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            return match (response.is_success(), body.success, token) {
                 (true, Some(true), Some(token)) => Ok(AccessToken {
                     token: Secret::new(token),
                     // Orchestrator's classic tokens live 30 minutes unless configured otherwise.
@@ -238,30 +243,37 @@ impl Auth {
                 }),
                 _ => {
                     let why = body
-                        .get("error")
-                        .and_then(|e| json::text(e, "message"))
+                        .error
+                        .as_ref()
+                        .and_then(|e| e.get("message"))
+                        .and_then(Value::as_str)
+                        .map(|m| crate::quote::quote(m, 200))
                         .unwrap_or_else(|| format!("HTTP {}", response.status));
                     Err(Error::new(
                         ErrorCode::AuthFailed,
                         format!(
-                            "Orchestrator refused user \"{username}\" in tenant \"{tenancy_name}\": {why}; check auth.username, auth.password and auth.tenancyName"
+                            "Orchestrator refused user {} in tenant {}: {why}; check auth.username, auth.password and auth.tenancyName",
+                            crate::quote::quote(username, 100),
+                            crate::quote::quote(tenancy_name, 100)
                         ),
                     )
                     .with_status(response.status))
                 }
             };
         }
-        match (response.is_success(), json::text(&body, "access_token")) {
+        let body: TokenAnswer = serde_json::from_str(&response.body).unwrap_or_default();
+        match (response.is_success(), body.access_token) {
             (true, Some(token)) => Ok(AccessToken {
                 token: Secret::new(token),
-                expires_in: body
-                    .get("expires_in")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(3600),
-                scope: json::text(&body, "scope"),
+                expires_in: body.expires_in.and_then(|v| v.as_u64()).unwrap_or(3600),
+                scope: body.scope,
             }),
             _ => {
-                let code = json::text(&body, "error")
+                let code = body
+                    .error
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .map(|e| crate::quote::escape(e, 60))
                     .unwrap_or_else(|| format!("HTTP {}", response.status));
                 let hint = match (self, code.as_str()) {
                     (Auth::ClientCredentials { .. }, "invalid_scope") => {
@@ -272,8 +284,9 @@ impl Auth {
                     }
                     (_, _) => "check auth.refreshToken and auth.clientId",
                 };
-                let description = json::text(&body, "error_description")
-                    .map(|d| format!(" ({d})"))
+                let description = body
+                    .error_description
+                    .map(|d| format!(" ({})", crate::quote::quote(&d, 200)))
                     .unwrap_or_default();
                 Err(Error::new(
                     ErrorCode::AuthFailed,
@@ -283,6 +296,23 @@ impl Auth {
             }
         }
     }
+}
+
+/// The JSON body of the legacy refresh-token flow.
+#[derive(Serialize)]
+struct RefreshTokenBody<'a> {
+    grant_type: &'a str,
+    client_id: &'a str,
+    refresh_token: &'a str,
+}
+
+/// The JSON body of on-premises `/api/Account/Authenticate`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthenticateBody<'a> {
+    tenancy_name: &'a str,
+    username_or_email_address: &'a str,
+    password: &'a str,
 }
 
 /// An access token and its lifetime in seconds.
@@ -296,10 +326,27 @@ pub struct AccessToken {
     pub scope: Option<String>,
 }
 
+/// A token endpoint's answer, success or error, in any of the two shapes: OAuth's
+/// (RFC 6749, 5.1 and 5.2: `access_token`, `expires_in`, `scope`, or `error` and
+/// `error_description`) and `/api/Account/Authenticate`'s ABP one (`result`,
+/// `success`, `error: { message }`). One struct reads both.
+#[derive(Debug, Default, Deserialize)]
+struct TokenAnswer {
+    access_token: Option<String>,
+    /// A number; some servers write it as a string, which counts as absent.
+    expires_in: Option<Value>,
+    scope: Option<String>,
+    /// OAuth: a code (text). ABP: `{ message, details }`.
+    error: Option<Value>,
+    error_description: Option<String>,
+    result: Option<Value>,
+    success: Option<bool>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     fn parse(args: Value, cfg: Value) -> Result<Auth> {
         Auth::parse(
@@ -344,7 +391,7 @@ mod tests {
         let auth = parse(json!({"clientId": "cid", "refreshToken": "rt"}), json!({})).unwrap();
         let req = auth.token_request("https://o").unwrap();
         assert_eq!(req.url, LEGACY_TOKEN_URL);
-        let body: Value = crate::json::from_str(req.body.unwrap().expose()).unwrap();
+        let body: Value = serde_json::from_str::<Value>(req.body.unwrap().expose()).unwrap();
         assert_eq!(
             body,
             json!({"grant_type":"refresh_token","client_id":"cid","refresh_token":"rt"})
@@ -370,7 +417,7 @@ mod tests {
         .unwrap();
         let req = auth.token_request("https://o").unwrap();
         assert_eq!(req.url, "https://o/api/Account/Authenticate");
-        let body: Value = crate::json::from_str(req.body.unwrap().expose()).unwrap();
+        let body: Value = serde_json::from_str::<Value>(req.body.unwrap().expose()).unwrap();
         assert_eq!(body["tenancyName"], "T");
     }
 

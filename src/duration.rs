@@ -15,8 +15,8 @@ pub fn parse_seconds(text: &str, field: &str) -> Result<u64> {
     let seconds = parse_unbounded(text, field)?;
     if seconds > MAX_SECONDS {
         return Err(Error::config(format!(
-            "{field} must be between 1 second and 365 days, got \"{}\"",
-            text.trim()
+            "{field} must be between 1 second and 365 days, got {}",
+            crate::quote::quote(text.trim(), 40)
         )));
     }
     Ok(seconds)
@@ -34,32 +34,55 @@ pub fn parse_unbounded(text: &str, field: &str) -> Result<u64> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value = crate::json::parse_f64(number).ok_or_else(|| bad_duration(field, text))?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
-        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 0.001,
-        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
-        "h" | "hr" | "hrs" | "hour" | "hours" => 3600.0,
-        "d" | "day" | "days" => 86_400.0,
-        "w" | "week" | "weeks" => 604_800.0,
-        "y" | "yr" | "yrs" | "year" | "years" => 31_557_600.0,
+    let (digits, scale) = decimal(number).ok_or_else(|| bad_duration(field, text))?;
+    // The unit in milliseconds: every unit is a whole number of them.
+    let unit_ms: u128 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "s" | "sec" | "secs" | "second" | "seconds" => 1_000,
+        "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => 1,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60_000,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600_000,
+        "d" | "day" | "days" => 86_400_000,
+        "w" | "week" | "weeks" => 604_800_000,
+        "y" | "yr" | "yrs" | "year" | "years" => 31_557_600_000,
         _ => return Err(bad_duration(field, text)),
     };
-    let seconds = (value * factor).ceil();
-    if seconds.is_nan() || seconds < 1.0 {
+    // seconds = ⌈digits / 10^scale × unit_ms / 1000⌉, in integers (no float rounding:
+    // "0.3h" is 1080 s exactly); past u64 it saturates, which callers cap.
+    let divisor = 10u128.pow(scale) * 1000;
+    let seconds = digits
+        .saturating_mul(unit_ms)
+        .div_ceil(divisor)
+        .min(u128::from(u64::MAX)) as u64;
+    if seconds < 1 {
         return Err(Error::config(format!(
-            "{field} must be at least 1 second, got \"{text}\""
+            "{field} must be at least 1 second, got {}",
+            crate::quote::quote(text, 40)
         )));
     }
-    // `as` saturates: an infinite or huge duration becomes u64::MAX, which callers cap.
-    Ok(seconds as u64)
+    Ok(seconds)
+}
+
+/// `12`, `1.5`, `.25` (digits with at most one dot) as its digits and the number of them
+/// after the dot; `None` otherwise. Digits past the 18th after the dot are dropped (they
+/// change no whole second), and a number past u128 saturates.
+fn decimal(text: &str) -> Option<(u128, u32)> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !is_digits(whole) || !is_digits(fraction) {
+        return None;
+    }
+    let fraction = &fraction[..fraction.len().min(18)];
+    let digits = whole.bytes().chain(fraction.bytes()).fold(0u128, |n, b| {
+        n.saturating_mul(10).saturating_add(u128::from(b - b'0'))
+    });
+    Some((digits, fraction.len() as u32))
 }
 
 /// [`parse_seconds`] of a JSON value: a duration string or a number of seconds.
-pub fn parse_value(value: &crate::json::Value, field: &str) -> Result<u64> {
+pub fn parse_value(value: &serde_json::Value, field: &str) -> Result<u64> {
     match value {
-        crate::json::Value::Number(n) => parse_seconds(&crate::json::number_text(n), field),
-        crate::json::Value::String(s) => parse_seconds(s, field),
+        serde_json::Value::Number(n) => parse_seconds(&n.to_string(), field),
+        serde_json::Value::String(s) => parse_seconds(s, field),
         _ => Err(Error::config(format!(
             "{field} must be a duration like '1h' or a number of seconds"
         ))),
@@ -73,7 +96,8 @@ pub fn to_query(seconds: u64) -> String {
 
 fn bad_duration(field: &str, text: &str) -> Error {
     Error::config(format!(
-        "{field} must be a duration like '90s', '15m', '1h', '2d' or a number of seconds, got \"{text}\""
+        "{field} must be a duration like '90s', '15m', '1h', '2d' or a number of seconds, got {}",
+        crate::quote::quote(text, 40)
     ))
 }
 
@@ -91,6 +115,13 @@ mod tests {
         assert_eq!(parse_seconds("3600", "x").ok(), Some(3600));
         assert_eq!(parse_seconds("1500ms", "x").ok(), Some(2));
         assert_eq!(parse_seconds("2 hours", "x").ok(), Some(7200));
+        // Exact, not float-rounded: 0.3 h is 1080 s, not 1081.
+        assert_eq!(parse_seconds("0.3h", "x").ok(), Some(1080));
+        assert_eq!(parse_seconds(".5m", "x").ok(), Some(30));
+        assert_eq!(parse_seconds("0.0001s", "x").ok(), Some(1), "rounded up");
+        for bad in [".", "1..2h", "1.2.3s", "1e3s", "inf"] {
+            assert!(parse_seconds(bad, "x").is_err(), "{bad}");
+        }
     }
 
     #[test]

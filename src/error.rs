@@ -75,7 +75,7 @@ pub struct Error {
     /// The `Reference` of a StartJobs call whose outcome is unknown.
     pub reference: Option<String>,
     /// The last state seen of the job a wait gave up on (`error.job` in JS).
-    pub job: Option<Box<crate::orchestrator::JobDetails>>,
+    pub job: Option<Box<crate::types::JobDetails>>,
 }
 
 /// Shorthand for results of this crate.

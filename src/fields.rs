@@ -5,7 +5,7 @@
 //! These helpers read both the typed and the string forms and treat `null` and blank
 //! strings as absent, naming the field in every error.
 
-use crate::json::{Map, Value};
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
@@ -57,13 +57,28 @@ pub fn present(value: Option<&Value>) -> Option<&Value> {
     }
 }
 
-/// A string setting; numbers are accepted and printed.
+/// A string setting; numbers are accepted and printed. A control character (CR, LF,
+/// NUL, tab, …) anywhere in it is refused: settings go into headers, URLs and OData
+/// literals, where a line break would start a header of the caller's choosing. The
+/// error names the field, never the value (it may be a secret).
 pub fn string(field: &str, value: &Value) -> Result<String> {
-    match value {
-        Value::String(s) => Ok(s.trim().to_string()),
-        Value::Number(n) => Ok(crate::json::number_text(n)),
-        _ => Err(Error::config(format!("{field} must be a string"))),
+    let text = match value {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err(Error::config(format!("{field} must be a string"))),
+    };
+    refuse_control(field, &text)?;
+    Ok(text)
+}
+
+/// `INVALID_CONFIG` naming `field` when `text` holds a control character.
+pub fn refuse_control(field: &str, text: &str) -> Result<()> {
+    if text.chars().any(char::is_control) {
+        return Err(Error::config(format!(
+            "{field} must not hold control characters (CR, LF, NUL, tab, …)"
+        )));
     }
+    Ok(())
 }
 
 /// A whole number in `min..=max`, as a number or a numeric string.
@@ -77,7 +92,7 @@ pub fn integer(field: &str, value: &Value, min: i64, max: i64) -> Result<i64> {
         Some(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(Error::config(format!(
             "{field} must be a whole number from {min} to {max}, got {}",
-            crate::json::to_string(value)
+            crate::quote::cut(&crate::types::json_text(value), 40)
         ))),
     }
 }
@@ -86,7 +101,7 @@ pub fn integer(field: &str, value: &Value, min: i64, max: i64) -> Result<i64> {
 pub fn object(field: &str, value: &Value) -> Result<Map<String, Value>> {
     match value {
         Value::Object(m) => Ok(m.clone()),
-        Value::String(s) => match crate::json::from_str(s) {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
             Ok(Value::Object(m)) => Ok(m),
             _ => Err(Error::config(format!(
                 "{field} must be an object (or a string holding a JSON object)"
@@ -102,7 +117,7 @@ pub fn id_list(field: &str, value: &Value) -> Result<Vec<i64>> {
     let array = match value {
         Value::Array(a) => a,
         Value::String(s) => {
-            owned = match crate::json::from_str(s) {
+            owned = match serde_json::from_str::<Value>(s) {
                 Ok(Value::Array(items)) => items,
                 _ => return Err(Error::config(format!("{field} must be an array of ids"))),
             };
@@ -117,6 +132,28 @@ pub fn id_list(field: &str, value: &Value) -> Result<Vec<i64>> {
         .collect()
 }
 
+/// A size in bytes from 1 to `max`: a number, or text like `65536`, `'64kb'`, `'4mb'`.
+pub fn size(field: &str, value: &Value, max: u64) -> Result<u64> {
+    let text = string(field, value)?;
+    let t = text.to_ascii_lowercase();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let factor = match unit.trim() {
+        "" | "b" => 1,
+        "kb" => 1024,
+        "mb" => 1024 * 1024,
+        _ => 0,
+    };
+    match n.parse::<u64>() {
+        Ok(v) if factor > 0 && v > 0 && v <= max / factor => Ok(v * factor),
+        _ => Err(Error::config(format!(
+            "{field} must be a size from 1 byte to {}mb like 65536, '64kb' or '1mb', got {}",
+            max / (1024 * 1024),
+            crate::quote::quote(&text, 40)
+        ))),
+    }
+}
+
 /// An `http(s)://` URL without a trailing slash.
 pub fn url(field: &str, value: &Value) -> Result<String> {
     let text = string(field, value)?;
@@ -128,7 +165,8 @@ pub fn url(field: &str, value: &Value) -> Result<String> {
             Ok(text.trim_end_matches('/').to_string())
         }
         _ => Err(Error::config(format!(
-            "{field} must be an http:// or https:// URL, got \"{text}\""
+            "{field} must be an http:// or https:// URL, got {}",
+            crate::quote::quote(&text, 80)
         ))),
     }
 }
@@ -145,7 +183,7 @@ pub fn origin(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     #[test]
     fn args_win_and_blank_means_absent() {
@@ -177,6 +215,27 @@ mod tests {
         assert!(object("a", &json!("[1]")).is_err());
         assert_eq!(id_list("robotIds", &json!("[1,2]")).ok(), Some(vec![1, 2]));
         assert!(id_list("robotIds", &json!([1, "x"])).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_and_never_echoed() {
+        for bad in [
+            "Shared\nAuthorization: Bearer x",
+            "a\rb",
+            "nul\u{0}",
+            "tab\there",
+            "a\u{85}b",
+        ] {
+            let err = string("folder", &json!(bad)).unwrap_err().message();
+            assert_eq!(
+                err,
+                "INVALID_CONFIG: folder must not hold control characters (CR, LF, NUL, tab, …)"
+            );
+        }
+        assert_eq!(
+            string("folder", &json!("  Finance/Büro ")).unwrap(),
+            "Finance/Büro"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Plain HTTP requests and responses, and the small trait the flows send them through.
 //!
-//! The flows in [`crate::flow`] are written once against [`Transport`]; the wasm build
-//! implements it over the host's transport (`wasm/fetch.rs`), the native tests with a recording fake.
+//! The flows (`flow/`) are written once against [`Transport`]; the wasm build
+//! implements it over the host's transport (`wasm/transport.rs`), the native tests with a recording fake.
+
+use serde::Serialize;
 
 use crate::secret::Secret;
 
@@ -82,8 +84,10 @@ impl Request {
     }
 
     /// Sets a JSON body and its content type.
-    pub fn json(mut self, body: &crate::json::Value) -> Self {
-        self.body = Some(Secret::new(crate::json::to_string(body)));
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        // The bodies are structs of strings and numbers, and maps with string keys:
+        // serde_json cannot fail on them.
+        self.body = Some(Secret::new(crate::types::json_text(body)));
         self.header("Content-Type", "application/json")
     }
 
@@ -99,6 +103,21 @@ impl Request {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.expose())
+    }
+
+    /// The name of the first header whose name or value holds a control character (a
+    /// line break would start a header of its own), or whose name is not an HTTP token.
+    /// The flows refuse such a request before it is sent; the transport refuses it again.
+    pub fn unsafe_header(&self) -> Option<&str> {
+        let token = |n: &str| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        };
+        self.headers
+            .iter()
+            .find(|(n, v)| !token(n) || v.expose().chars().any(char::is_control))
+            .map(|(n, _)| n.as_str())
     }
 
     /// `METHOD url-without-query`, safe for logs (queries can hold conversation ids).
@@ -139,6 +158,9 @@ impl Response {
 pub enum TransportError {
     /// The per-request time limit passed first.
     Timeout,
+    /// The answer grew past the byte limit the request was sent with; the transport
+    /// stopped reading it.
+    TooLarge,
     /// No HTTP answer: DNS, refused connection, TLS, ... with the host's description.
     Network(String),
 }
@@ -150,8 +172,14 @@ pub enum TransportError {
 // wasm is single-threaded and the futures never cross threads, so no `Send` bound.
 #[allow(async_fn_in_trait)]
 pub trait Transport {
-    /// Sends one request, giving up after `timeout_ms`.
-    async fn send(&self, request: &Request, timeout_ms: u64) -> Result<Response, TransportError>;
+    /// Sends one request, giving up after `timeout_ms`, and stops reading an answer
+    /// whose body passes `max_answer_bytes` ([`TransportError::TooLarge`]).
+    async fn send(
+        &self,
+        request: &Request,
+        timeout_ms: u64,
+        max_answer_bytes: u64,
+    ) -> Result<Response, TransportError>;
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
     /// Waits `ms` milliseconds.
@@ -168,6 +196,9 @@ pub trait Transport {
         None
     }
 }
+
+/// The default cap on one answer's body: 4 MiB (`maxAnswerSize`).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 4 * 1024 * 1024;
 
 /// What a callback token is asked for: the bot, the conversation, the lifetime.
 #[derive(Debug, Clone, Copy)]
@@ -192,10 +223,22 @@ mod tests {
     fn describe_drops_the_query_and_debug_hides_secrets() {
         let req = Request::new(Method::Get, "https://h/odata/Releases?$filter=x")
             .secret_header("Authorization", Secret::new("Bearer abc"))
-            .json(&crate::json!({"password": "pw"}));
+            .json(&serde_json::json!({"password": "pw"}));
         assert_eq!(req.describe(), "GET https://h/odata/Releases");
         let debug = format!("{req:?}");
         assert!(!debug.contains("abc") && !debug.contains("pw"), "{debug}");
         assert_eq!(req.header_value("authorization"), Some("Bearer abc"));
+        assert_eq!(req.unsafe_header(), None);
+    }
+
+    #[test]
+    fn a_header_with_a_line_break_is_found() {
+        let req = Request::new(Method::Get, "https://h/").header(
+            "X-UIPATH-FolderPath",
+            "Shared\r\nAuthorization: Bearer injected",
+        );
+        assert_eq!(req.unsafe_header(), Some("X-UIPATH-FolderPath"));
+        let req = Request::new(Method::Get, "https://h/").header("Bad Name", "v");
+        assert_eq!(req.unsafe_header(), Some("Bad Name"));
     }
 }

@@ -4,13 +4,13 @@
 //! Botpress server signs with the same secret (login tokens, the 5-minute server tokens
 //! of `getAxiosConfigForBot`) are refused where a callback token is expected.
 
-use crate::base64;
-use crate::json::Value;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sha2::Sha256;
-
-use crate::json;
-use crate::json::ToJson;
 
 /// The `aud` of every callback token.
 pub const CALLBACK_AUDIENCE: &str = "botpress-uipath/callback";
@@ -20,69 +20,39 @@ pub const KEY_LABEL: &str = "botpress-uipath/callback/v1";
 /// How far a token's `exp`/`iat` may be off the verifier's clock, in seconds.
 pub const CLOCK_SKEW_SECONDS: u64 = 30;
 
-/// The claims of a callback token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The claims of a callback token. The fields are in alphabetical order of their JSON
+/// names, and absent bindings are left out: the payload is byte for byte what earlier
+/// versions wrote, so the same claims give the same token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CallbackClaims {
     /// Audience; [`CALLBACK_AUDIENCE`].
     pub aud: String,
     /// The bot the token speaks for.
     pub bot_id: String,
     /// Channel the token is bound to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    /// Target (user) the token is bound to, if any.
-    pub target: Option<String>,
-    /// Thread (conversation) the token is bound to, if any.
-    pub thread_id: Option<String>,
-    /// Issued at, seconds since the epoch.
-    pub iat: u64,
     /// Expires at, seconds since the epoch.
     pub exp: u64,
+    /// Issued at, seconds since the epoch.
+    pub iat: u64,
     /// Token id.
     pub jti: String,
+    /// Target (user) the token is bound to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Thread (conversation) the token is bound to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
 }
 
-impl ToJson for CallbackClaims {
-    /// The payload: absent bindings are left out.
-    fn to_json(&self) -> Value {
-        let mut out = json!({
-            "aud": self.aud,
-            "botId": self.bot_id,
-            "iat": self.iat,
-            "exp": self.exp,
-            "jti": self.jti,
-        });
-        for (name, value) in [
-            ("channel", &self.channel),
-            ("target", &self.target),
-            ("threadId", &self.thread_id),
-        ] {
-            if let Some(v) = value {
-                out[name] = json!(v);
-            }
-        }
-        out
-    }
-}
-
-impl CallbackClaims {
-    /// Reads a payload; a binding that is there must be a string (or null).
-    fn from_json(payload: &Value) -> Option<CallbackClaims> {
-        let binding = |name: &str| match payload.get(name) {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) => Some(Some(s.clone())),
-            Some(_) => None,
-        };
-        Some(CallbackClaims {
-            aud: json::text(payload, "aud")?,
-            bot_id: json::text(payload, "botId")?,
-            channel: binding("channel")?,
-            target: binding("target")?,
-            thread_id: binding("threadId")?,
-            iat: payload.get("iat")?.as_u64()?,
-            exp: payload.get("exp")?.as_u64()?,
-            jti: json::text(payload, "jti")?,
-        })
-    }
+/// What is read of a token's header (`alg`) and, before the claims, of its payload
+/// (`aud`), whatever else they hold.
+#[derive(Deserialize)]
+struct Marks {
+    alg: Option<Value>,
+    aud: Option<Value>,
 }
 
 /// Why a token was refused; each has its own message.
@@ -126,13 +96,13 @@ impl Rejection {
 /// when asked for the label. HKDF-Extract keys the HMAC with the *label* and feeds the
 /// secret in as data, which no Botpress feature computes.
 ///
-/// One output block is all a 32-byte key needs, so HKDF (RFC 5869) is two HMACs:
-/// `PRK = HMAC(label, secret)`, then `key = HMAC(PRK, info || 0x01)`.
 pub fn callback_key(secret: &[u8]) -> [u8; 32] {
-    let prk = mac(KEY_LABEL.as_bytes(), secret).finalize().into_bytes();
-    let mut expand = mac(&prk, b"hs256 signing key");
-    expand.update(&[1]);
-    expand.finalize().into_bytes().into()
+    let mut key = [0u8; 32];
+    Hkdf::<Sha256>::new(Some(KEY_LABEL.as_bytes()), secret)
+        .expand(b"hs256 signing key", &mut key)
+        // 32 bytes is one block, far below HKDF-SHA256's limit of 255 blocks.
+        .unwrap_or_else(|_| unreachable!());
+    key
 }
 
 /// The base64url of `{"alg":"HS256","typ":"JWT"}`, every token's first part.
@@ -140,11 +110,10 @@ const HS256_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 /// Signs `claims` with HS256.
 pub fn sign(claims: &CallbackClaims, secret: &[u8]) -> String {
-    let header = HS256_HEADER;
-    // Serialising a struct of strings and integers cannot fail.
-    let payload = base64::encode_url(json::to_string(&claims.to_json()));
-    let signing_input = format!("{header}.{payload}");
-    let signature = base64::encode_url(
+    // A struct of strings and integers: serde_json cannot fail on it.
+    let payload = URL_SAFE_NO_PAD.encode(crate::types::json_text(claims));
+    let signing_input = format!("{HS256_HEADER}.{payload}");
+    let signature = URL_SAFE_NO_PAD.encode(
         mac(secret, signing_input.as_bytes())
             .finalize()
             .into_bytes(),
@@ -161,20 +130,25 @@ pub fn verify(token: &str, secret: &[u8], now_seconds: u64) -> Result<CallbackCl
     else {
         return Err(Rejection::Malformed);
     };
-    let header: Value = decode_json(h)?;
-    if header.get("alg").and_then(Value::as_str) != Some("HS256") {
+    let header: Marks = serde_json::from_str(&decode_text(h)?).map_err(|_| Rejection::Malformed)?;
+    if header.alg.as_ref().and_then(Value::as_str) != Some("HS256") {
         return Err(Rejection::Algorithm);
     }
-    let signature = base64::decode_url(s).ok_or(Rejection::Malformed)?;
+    let signature = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| Rejection::Malformed)?;
     let signing_input = &token[..h.len() + 1 + p.len()];
     mac(secret, signing_input.as_bytes())
         .verify_slice(&signature)
         .map_err(|_| Rejection::Signature)?;
-    let payload: Value = decode_json(p)?;
-    if payload.get("aud").and_then(Value::as_str) != Some(CALLBACK_AUDIENCE) {
+    let payload = decode_text(p)?;
+    // The audience first, so a login or server token of the same secret says what it is.
+    let audience: Marks = serde_json::from_str(&payload).map_err(|_| Rejection::Malformed)?;
+    if audience.aud.as_ref().and_then(Value::as_str) != Some(CALLBACK_AUDIENCE) {
         return Err(Rejection::Audience);
     }
-    let claims = CallbackClaims::from_json(&payload).ok_or(Rejection::Malformed)?;
+    let claims: CallbackClaims =
+        serde_json::from_str(&payload).map_err(|_| Rejection::Malformed)?;
     if now_seconds > claims.exp + CLOCK_SKEW_SECONDS {
         return Err(Rejection::Expired);
     }
@@ -193,12 +167,12 @@ pub(crate) fn mac(secret: &[u8], data: &[u8]) -> Hmac<Sha256> {
     m
 }
 
-fn decode_json(part: &str) -> Result<Value, Rejection> {
-    let bytes = base64::decode_url(part).ok_or(Rejection::Malformed)?;
-    std::str::from_utf8(&bytes)
-        .ok()
-        .and_then(|text| crate::json::from_str(text).ok())
-        .ok_or(Rejection::Malformed)
+/// A token part's text: base64url of UTF-8.
+fn decode_text(part: &str) -> Result<String, Rejection> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| Rejection::Malformed)?;
+    String::from_utf8(bytes).map_err(|_| Rejection::Malformed)
 }
 
 #[cfg(test)]
@@ -206,13 +180,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_key_is_hkdf_sha256_as_the_hkdf_crate_derives_it() {
+    fn the_key_is_hkdf_of_the_label_and_the_secret() {
+        // HKDF (RFC 5869) with one output block is two HMACs; the key is what it was.
         for secret in [&b""[..], b"s", &[7u8; 200]] {
-            let mut theirs = [0u8; 32];
-            hkdf::Hkdf::<Sha256>::new(Some(KEY_LABEL.as_bytes()), secret)
-                .expand(b"hs256 signing key", &mut theirs)
-                .unwrap();
-            assert_eq!(callback_key(secret), theirs);
+            let prk = mac(KEY_LABEL.as_bytes(), secret).finalize().into_bytes();
+            let mut expand = mac(&prk, b"hs256 signing key");
+            expand.update(&[1]);
+            let two_hmacs: [u8; 32] = expand.finalize().into_bytes().into();
+            assert_eq!(callback_key(secret), two_hmacs);
         }
     }
 
@@ -220,7 +195,7 @@ mod tests {
     fn the_header_is_hs256() {
         assert_eq!(
             HS256_HEADER,
-            base64::encode_url(br#"{"alg":"HS256","typ":"JWT"}"#)
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#)
         );
     }
 
@@ -242,11 +217,40 @@ mod tests {
     fn forge(header: &str, payload: &Value, secret: &[u8]) -> String {
         let input = format!(
             "{}.{}",
-            base64::encode_url(header),
-            base64::encode_url(crate::json::to_string(payload))
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload.to_string())
         );
-        let sig = base64::encode_url(mac(secret, input.as_bytes()).finalize().into_bytes());
+        let sig = URL_SAFE_NO_PAD.encode(mac(secret, input.as_bytes()).finalize().into_bytes());
         format!("{input}.{sig}")
+    }
+
+    /// Tokens issued by the hand-written JSON, base64 and HKDF of 0.1 (commit 428ea11),
+    /// for these claims under this secret: still issued byte for byte, still verified.
+    #[test]
+    fn tokens_of_earlier_versions_are_unchanged() {
+        const BOUND: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJib3RwcmVzcy11aXBhdGgvY2FsbGJhY2siLCJib3RJZCI6ImJvdC0xIiwiY2hhbm5lbCI6IndlYiIsImV4cCI6MTcwMDAwMzYwMCwiaWF0IjoxNzAwMDAwMDAwLCJqdGkiOiJhMWIyYzNkNGU1ZjZhN2I4YzlkMGUxZjIiLCJ0YXJnZXQiOiJ1MSIsInRocmVhZElkIjoiY29udi03In0.N38lCDjQJsSg3pJRw3C2GqjKpkG5U9tCRusczZizPmw";
+        const UNBOUND: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJib3RwcmVzcy11aXBhdGgvY2FsbGJhY2siLCJib3RJZCI6ImJvdC0xIiwiZXhwIjoxNzAwMDAzNjAwLCJpYXQiOjE3MDAwMDAwMDAsImp0aSI6ImExYjJjM2Q0ZTVmNmE3YjhjOWQwZTFmMiJ9.6vyJ20GYi-kvZ5mlwqYr5o15_xw7o91B8XrU81d0ibk";
+        let key = callback_key(b"pinned APP_SECRET");
+        let bound = CallbackClaims {
+            aud: CALLBACK_AUDIENCE.into(),
+            bot_id: "bot-1".into(),
+            channel: Some("web".into()),
+            target: Some("u1".into()),
+            thread_id: Some("conv-7".into()),
+            iat: 1_700_000_000,
+            exp: 1_700_003_600,
+            jti: "a1b2c3d4e5f6a7b8c9d0e1f2".into(),
+        };
+        let unbound = CallbackClaims {
+            channel: None,
+            target: None,
+            thread_id: None,
+            ..bound.clone()
+        };
+        assert_eq!(sign(&bound, &key), BOUND);
+        assert_eq!(sign(&unbound, &key), UNBOUND);
+        assert_eq!(verify(BOUND, &key, 1_700_000_100), Ok(bound));
+        assert_eq!(verify(UNBOUND, &key, 1_700_000_100), Ok(unbound));
     }
 
     #[test]
@@ -283,11 +287,11 @@ mod tests {
             Err(Rejection::Signature | Rejection::Malformed)
         ));
 
-        let payload = claims().to_json();
+        let payload = serde_json::to_value(claims()).unwrap();
         let none = format!(
             "{}.{}.",
-            base64::encode_url(r#"{"alg":"none","typ":"JWT"}"#),
-            base64::encode_url(crate::json::to_string(&payload))
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+            URL_SAFE_NO_PAD.encode(payload.to_string())
         );
         assert_eq!(verify(&none, SECRET, 2000), Err(Rejection::Algorithm));
         let hs512 = forge(r#"{"alg":"HS512"}"#, &payload, SECRET);
@@ -299,7 +303,7 @@ mod tests {
         let app_secret = b"APP_SECRET of the server";
         let key = callback_key(app_secret);
         assert_ne!(key.as_slice(), app_secret.as_slice());
-        let payload = claims().to_json();
+        let payload = serde_json::to_value(claims()).unwrap();
         // What getMessageSignature gives: HMAC(APP_SECRET, chosen text).
         let with_app_secret = forge(r#"{"alg":"HS256"}"#, &payload, app_secret);
         assert_eq!(
@@ -321,12 +325,12 @@ mod tests {
     #[test]
     fn other_tokens_of_the_same_secret_are_not_callback_tokens() {
         let login =
-            crate::json!({"email": "admin", "aud": "collaborators", "iat": 1000, "exp": 4600});
+            serde_json::json!({"email": "admin", "aud": "collaborators", "iat": 1000, "exp": 4600});
         assert_eq!(
             verify(&forge(r#"{"alg":"HS256"}"#, &login, SECRET), SECRET, 2000),
             Err(Rejection::Audience)
         );
-        let original_module = crate::json!({"iat": 1000, "exp": 4600});
+        let original_module = serde_json::json!({"iat": 1000, "exp": 4600});
         assert_eq!(
             verify(
                 &forge(r#"{"alg":"HS256"}"#, &original_module, SECRET),

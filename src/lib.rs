@@ -6,19 +6,20 @@
 //! build adds the `fetch` transport and the JS bindings (module `wasm`, wasm32 only).
 
 pub mod auth;
-pub mod base64;
 pub mod config;
 pub mod duration;
 pub mod error;
 pub mod fields;
 pub mod flow;
 pub mod http;
-pub mod json;
 pub mod jwt;
+pub mod keyed;
 pub mod module;
 pub mod odata;
 pub mod orchestrator;
+pub mod quote;
 pub mod secret;
+pub mod types;
 pub mod urlencode;
 
 #[cfg(target_arch = "wasm32")]

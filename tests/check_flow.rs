@@ -7,10 +7,10 @@ mod fake;
 
 use botpress_uipath::flow::{self, CheckInput, CheckReport};
 use botpress_uipath::http::Method;
-use botpress_uipath::json;
-use botpress_uipath::json::Value;
 use fake::{ok, Fake};
 use futures_executor::block_on;
+use serde_json::json;
+use serde_json::Value;
 
 fn healthy() -> Fake {
     Fake::new()
@@ -55,7 +55,7 @@ fn run(fake: &Fake, config: Value) -> CheckReport {
         external_url: None,
     };
     let report = block_on(flow::check(fake, &input));
-    let shown = botpress_uipath::json::to_string(&botpress_uipath::json::ToJson::to_json(&report));
+    let shown = serde_json::to_string(&report).unwrap();
     assert!(
         !shown.contains("CLIENT-SECRET-XYZ") && !shown.contains("AT-1"),
         "{shown}"
@@ -109,7 +109,17 @@ fn how_job_ends_are_heard_is_checked() {
         warning(json!({"webhookSecret": null, "pollInterval": false}))
             .contains("job ends are not heard")
     );
-    assert!(warning(json!({"webhookSecret": "short"})).contains("shorter than 16"));
+    // A short secret counts as none: the check fails, it does not merely warn.
+    let r = run(&healthy(), config(json!({"webhookSecret": "short"})));
+    assert!(!r.ok);
+    let module = r.steps.iter().find(|s| s.name == "module").unwrap();
+    assert!(
+        module
+            .detail
+            .contains("shorter than 16 characters, so it counts as none"),
+        "{}",
+        module.detail
+    );
     let r = run(&healthy(), config(json!({"pollInterval": "0s"})));
     assert!(!r.ok);
     let module = r.steps.iter().find(|s| s.name == "module").unwrap();

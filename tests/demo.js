@@ -13,7 +13,7 @@ const { installModule } = require('./support/module')
 const { sqliteDatabase } = require('./support/database')
 const uipath = require('../js-shim')
 
-const WEBHOOK_SECRET = 'demo-webhook-secret'
+const WEBHOOK_SECRET = 'demo-webhook-secret-7f3a'
 const say = (who, text) => console.log(('  ' + who).padEnd(15) + text)
 
 async function main () {

@@ -9,11 +9,11 @@ use botpress_uipath::config::{Conversation, JobSettings};
 use botpress_uipath::error::ErrorCode;
 use botpress_uipath::flow::{self, BotpressEndpoint, TokenCache};
 use botpress_uipath::http::{Method, Request, Response, Transport, TransportError};
-use botpress_uipath::json;
-use botpress_uipath::json::Value;
 use botpress_uipath::secret::Secret;
 use fake::{ok, Fake};
 use futures_executor::block_on;
+use serde_json::json;
+use serde_json::Value;
 
 fn settings(patch: Value) -> JobSettings {
     let mut args = json!({
@@ -99,13 +99,13 @@ fn happy_path_sends_the_real_request_shapes() {
         start.header_value("X-UIPATH-FolderPath"),
         Some("Finance/Invoices")
     );
-    let body: Value = json::from_str(start.body.as_ref().unwrap().expose()).unwrap();
+    let body: Value = serde_json::from_str(start.body.as_ref().unwrap().expose()).unwrap();
     let info = &body["startInfo"];
     assert_eq!(info["ReleaseKey"], "rel-new");
     assert_eq!(info["Strategy"], "ModernJobsCount");
     assert_eq!(info["JobsCount"], 1);
     assert_eq!(info["Reference"], "botpress:bot-1:n1");
-    let input: Value = json::from_str(
+    let input: Value = serde_json::from_str(
         info["InputArguments"]
             .as_str()
             .expect("InputArguments is a string"),
@@ -448,9 +448,9 @@ fn with_the_modules_issuer_in_process_no_token_request_is_sent() {
     assert_eq!(started.jobs[0].id, 77);
     assert_eq!(fake.count("auth/token"), 0);
     let body: Value =
-        json::from_str(fake.last("StartJobs").body.as_ref().unwrap().expose()).unwrap();
+        serde_json::from_str(fake.last("StartJobs").body.as_ref().unwrap().expose()).unwrap();
     let input: Value =
-        json::from_str(body["startInfo"]["InputArguments"].as_str().unwrap()).unwrap();
+        serde_json::from_str(body["startInfo"]["InputArguments"].as_str().unwrap()).unwrap();
     assert_eq!(input["botpressToken"], "LOCAL-TOKEN");
     // An issuer that refuses: the start fails before anything is started, and says why.
     let fake = Fake::healthy().with_issuer(Err("bot-1 is disabled"));

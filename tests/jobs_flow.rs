@@ -12,10 +12,10 @@ use botpress_uipath::config::{JobCall, JobQuery};
 use botpress_uipath::error::ErrorCode;
 use botpress_uipath::flow::{self, TokenCache};
 use botpress_uipath::http::{Method, Response};
-use botpress_uipath::json;
-use botpress_uipath::json::Value;
 use fake::{ok, Fake};
 use futures_executor::block_on;
+use serde_json::json;
+use serde_json::Value;
 
 const KEY: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
@@ -252,7 +252,7 @@ fn stop_by_id_then_reads_the_job() {
     assert!(r
         .url
         .ends_with("/odata/Jobs/UiPath.Server.Configuration.OData.StopJobs"));
-    let body: Value = json::from_str(r.body.as_ref().unwrap().expose()).unwrap();
+    let body: Value = serde_json::from_str(r.body.as_ref().unwrap().expose()).unwrap();
     assert_eq!(body, json!({"jobIds": [11], "strategy": "Kill"}));
     assert_eq!(r.header_value("X-UIPATH-FolderPath"), Some("Shared"));
 }
@@ -280,7 +280,7 @@ fn stop_by_key_looks_the_id_up_first() {
         "{order:?}"
     );
     let body: Value =
-        json::from_str(fake.last("StopJobs").body.as_ref().unwrap().expose()).unwrap();
+        serde_json::from_str(fake.last("StopJobs").body.as_ref().unwrap().expose()).unwrap();
     assert_eq!(body, json!({"jobIds": [12], "strategy": "SoftStop"}));
 }
 

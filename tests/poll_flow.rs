@@ -10,11 +10,11 @@ use botpress_uipath::config::Connection;
 use botpress_uipath::fields::Layers;
 use botpress_uipath::flow::{self, TokenCache};
 use botpress_uipath::http::{Method, Request};
-use botpress_uipath::json;
-use botpress_uipath::json::Value;
 use botpress_uipath::module::TrackedJob;
 use fake::{ok, Fake};
 use futures_executor::block_on;
+use serde_json::json;
+use serde_json::Value;
 
 fn connection() -> Connection {
     let config = json!({

@@ -118,21 +118,28 @@ fn version_is_the_crate_version() {
 }
 
 #[wasm_bindgen_test]
-fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
+fn a_signed_webhook_names_its_job_and_a_delivery_crosses_the_boundary() {
     use botpress_uipath::module::webhook_route::signature;
     use botpress_uipath::wasm::{check_webhook, job_end_delivery};
     let body = r#"{"Type":"job.faulted","Job":{"Id":5,"Key":"K-5","State":"Faulted","Info":"Machine lost","OutputArguments":null}}"#;
-    let sig = signature(b"whsec-wasm", body.as_bytes());
+    let sig = signature(b"whsec-wasm-0123456789", body.as_bytes());
     let input = js(&format!(
-        "({{ config: {{ webhookSecret: 'whsec-wasm' }}, signature: '{sig}', contentType: 'application/json', body: {}, now: 1, requestId: 'r', source: '127.0.0.1' }})",
-        botpress_uipath::json::to_string(&body.into())
+        "({{ config: {{ webhookSecret: 'whsec-wasm-0123456789' }}, signature: '{sig}', contentType: 'application/json', body: {}, now: 1, requestId: 'r', source: '127.0.0.1' }})",
+        serde_json::Value::from(body)
     ));
     let answer = check_webhook(input).unwrap();
     assert_eq!(prop(&answer, "status").as_f64(), Some(200.0));
-    let ends = js_sys::Array::from(&prop(&answer, "ends"));
-    assert_eq!(ends.length(), 1);
-    let end = ends.get(0);
-    assert_eq!(prop(&end, "jobKey").as_string().as_deref(), Some("k-5"));
+    let jobs = js_sys::Array::from(&prop(&answer, "jobs"));
+    assert_eq!(jobs.length(), 1);
+    let signal = jobs.get(0);
+    assert_eq!(prop(&signal, "jobKey").as_string().as_deref(), Some("k-5"));
+    assert_eq!(prop(&signal, "jobId").as_f64(), Some(5.0));
+    assert!(
+        prop(&signal, "state").is_undefined(),
+        "a webhook is only a signal"
+    );
+    // The end as Orchestrator gives it (the module reads it before delivering).
+    let end = js("({ jobId: 5, jobKey: 'k-5', state: 'Faulted', info: 'Machine lost', outputArguments: null })");
     let job = js("({ botId: 'b', channel: 'web', target: 'u', jobId: 5, jobKey: 'k-5', folder: '', orchestrator: 'https://o', pollable: true, reference: 'r', processKey: 'P' })");
     let config = js("({ messages: { Faulted: '{{processKey}} failed: {{info}}' } })");
     let input = js_sys::Object::new();
@@ -152,29 +159,29 @@ fn a_signed_webhook_becomes_an_end_and_its_delivery_through_the_boundary() {
     );
     // Unsigned: refused, nothing to deliver.
     let refused = check_webhook(js(&format!(
-        "({{ config: {{ webhookSecret: 'whsec-wasm' }}, body: {} }})",
-        botpress_uipath::json::to_string(&body.into())
+        "({{ config: {{ webhookSecret: 'whsec-wasm-0123456789' }}, body: {} }})",
+        serde_json::Value::from(body)
     )))
     .unwrap();
     assert_eq!(prop(&refused, "status").as_f64(), Some(401.0));
-    assert_eq!(js_sys::Array::from(&prop(&refused, "ends")).length(), 0);
+    assert_eq!(js_sys::Array::from(&prop(&refused, "jobs")).length(), 0);
 }
 
 #[wasm_bindgen_test]
 fn json_through_the_boundary_keeps_every_key_and_value() {
-    use botpress_uipath::json;
     use botpress_uipath::wasm::job_end_delivery;
     let text = r#"{"__proto__":{"x":1},"a":[1,2.5,-3,"é\n\"q\""],"big":9007199254740991,"n":null}"#;
-    let v: json::Value = json::from_str(text).unwrap();
+    let v: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(v["__proto__"]["x"], 1);
     assert_eq!(v["big"].as_i64(), Some(9_007_199_254_740_991));
-    assert_eq!(json::to_string(&v), text);
-    assert!(json::from_str("{oops").is_err());
-    // In (JSON.stringify, our parser) and out (our printer, JSON.parse): a robot's
-    // `__proto__` output stays an own key, and no prototype is set anywhere.
+    assert_eq!(v.to_string(), text);
+    assert!(serde_json::from_str::<serde_json::Value>("{oops").is_err());
+    // In (serde-wasm-bindgen, which reads own keys) and out (serde_json's text, the host's
+    // JSON.parse): a robot's `__proto__` output stays an own key, and no prototype is set
+    // anywhere.
     let input = js(&format!(
         "({{ config: {{}}, job: {{ botId: 'b', channel: 'web', target: 'u', jobId: 5, jobKey: 'k-5', orchestrator: 'https://o', pollable: true }}, end: {{ jobId: 5, jobKey: 'k-5', state: 'Successful', outputArguments: JSON.parse({}) }} }})",
-        json::to_string(&text.into())
+        serde_json::Value::from(text)
     ));
     let d = job_end_delivery(input).unwrap();
     let out = prop(&prop(&prop(&d, "event"), "payload"), "outputArguments");
@@ -196,8 +203,7 @@ fn json_through_the_boundary_keeps_every_key_and_value() {
 }
 
 #[wasm_bindgen_test]
-fn floats_go_through_the_host_and_read_back_the_same() {
-    use botpress_uipath::json;
+fn floats_read_back_the_same_in_the_wasm() {
     for text in [
         "0.5",
         "-2.25",
@@ -206,19 +212,22 @@ fn floats_go_through_the_host_and_read_back_the_same() {
         "1.7976931348623157e308",
         "5e-324",
     ] {
-        let v = json::from_str(text).unwrap();
-        let printed = json::to_string(&v);
-        assert_eq!(json::from_str(&printed).unwrap(), v, "{text} -> {printed}");
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let printed = v.to_string();
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&printed).unwrap(),
+            v,
+            "{text} -> {printed}"
+        );
     }
-    assert_eq!(json::to_string(&json::from_str("0.1").unwrap()), "0.1");
-    assert_eq!(json::to_string(&json::from_str("1e-7").unwrap()), "1e-7");
-    assert!(json::from_str("1e400").is_err(), "out of range");
-    assert_eq!(json::parse_f64(""), None);
-    assert_eq!(json::parse_f64("1..2"), None);
-    assert_eq!(json::parse_f64("1.5"), Some(1.5));
+    assert!(
+        serde_json::from_str::<serde_json::Value>("1e400").is_err(),
+        "out of range"
+    );
     assert_eq!(
         botpress_uipath::duration::parse_unbounded("1.5h", "expiresIn").unwrap(),
         5400
     );
     assert!(botpress_uipath::duration::parse_unbounded("h", "expiresIn").is_err());
+    assert!(botpress_uipath::duration::parse_unbounded("1..2h", "expiresIn").is_err());
 }

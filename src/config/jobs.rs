@@ -5,12 +5,12 @@
 
 use std::fmt;
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::{Connection, Folder, DEFAULT_TIMEOUT_MS};
 use crate::error::{Error, Result};
 use crate::fields::{self, Layers};
-use crate::orchestrator::StopStrategy;
+use crate::types::StopStrategy;
 
 /// Default deadline of a wait, milliseconds.
 pub const DEFAULT_WAIT_MS: u64 = 60_000;
@@ -150,7 +150,7 @@ fn is_guid(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     const KEY: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 

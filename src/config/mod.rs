@@ -11,11 +11,13 @@ pub use jobs::{JobCall, JobQuery, JobRef};
 pub use module::ConfigLayers;
 pub use start::JobSettings;
 
-use crate::json::Value;
+use serde::Deserialize;
 
 use crate::auth::Auth;
 use crate::error::{Error, Result};
 use crate::fields::{self, Layers};
+use crate::http::DEFAULT_MAX_ANSWER_BYTES;
+use crate::types::Folder;
 use crate::urlencode;
 
 /// Default Automation Cloud address.
@@ -38,42 +40,59 @@ pub struct Conversation {
     pub thread_id: Option<String>,
 }
 
-impl Conversation {
-    /// Reads the fields a job needs from a Botpress event.
-    pub fn from_event(event: &Value) -> Result<Conversation> {
-        let required = |name: &str| -> Result<String> {
-            match fields::present(event.get(name)) {
-                Some(v) => fields::string(&format!("event.{name}"), v),
-                None => Err(Error::config(format!("event.{name} is missing"))),
-            }
-        };
-        Ok(Conversation {
-            bot_id: required("botId")?,
-            channel: required("channel")?,
-            target: required("target")?,
-            thread_id: match fields::present(event.get("threadId")) {
-                Some(v) => Some(fields::string("event.threadId", v)?),
-                None => None,
-            },
-        })
+/// The fields of a Botpress event the package reads (an event is a class instance with
+/// dates and circular state: only these are read from it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventFields {
+    /// `event.botId`
+    #[serde(default)]
+    pub bot_id: Option<String>,
+    /// `event.channel`
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// `event.target`
+    #[serde(default)]
+    pub target: Option<String>,
+    /// `event.threadId`
+    #[serde(default)]
+    pub thread_id: Option<String>,
+}
+
+impl EventFields {
+    /// `event.botId`, which every call needs.
+    pub fn bot_id(&self) -> Result<String> {
+        required("botId", &self.bot_id)
     }
 }
 
-/// The folder every folder-scoped call is made in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Folder {
-    /// `X-UIPATH-FolderPath` (or its encoded form for non-ASCII paths).
-    Path(String),
-    /// `X-UIPATH-OrganizationUnitId`.
-    Id(i64),
+/// `event.{name}`, present and not blank, without control characters.
+fn required(name: &str, value: &Option<String>) -> Result<String> {
+    match optional(name, value)? {
+        Some(v) => Ok(v),
+        None => Err(Error::config(format!("event.{name} is missing"))),
+    }
 }
 
-impl std::fmt::Display for Folder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Folder::Path(p) => write!(f, "\"{p}\""),
-            Folder::Id(id) => write!(f, "id {id}"),
+fn optional(name: &str, value: &Option<String>) -> Result<Option<String>> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => {
+            fields::refuse_control(&format!("event.{name}"), v)?;
+            Ok(Some(v.to_string()))
         }
+        None => Ok(None),
+    }
+}
+
+impl Conversation {
+    /// Reads the fields a job needs from a Botpress event.
+    pub fn from_event(event: &EventFields) -> Result<Conversation> {
+        Ok(Conversation {
+            bot_id: event.bot_id()?,
+            channel: required("channel", &event.channel)?,
+            target: required("target", &event.target)?,
+            thread_id: optional("threadId", &event.thread_id)?,
+        })
     }
 }
 
@@ -86,6 +105,8 @@ pub struct Connection {
     pub tenant: Option<String>,
     /// Credentials.
     pub auth: Auth,
+    /// The largest answer body read from any endpoint of this connection, bytes.
+    pub max_answer_bytes: u64,
 }
 
 impl Folder {
@@ -141,10 +162,15 @@ impl Connection {
         })
         .to_string();
         let auth = Auth::parse(l, &base_origin, tenant.as_deref())?;
+        let max_answer_bytes = match l.get(&["maxAnswerSize"]) {
+            Some((n, v)) => fields::size(n, v, 256 * 1024 * 1024)?,
+            None => DEFAULT_MAX_ANSWER_BYTES,
+        };
         Ok(Connection {
             orchestrator_url,
             tenant,
             auth,
+            max_answer_bytes,
         })
     }
 }
@@ -152,16 +178,23 @@ impl Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     #[test]
     fn conversation_requires_the_reply_fields() {
-        let c = Conversation::from_event(
-            &json!({"botId": "b", "channel": "web", "target": "u", "threadId": "t"}),
-        )
+        let event = |v: serde_json::Value| EventFields::deserialize(v).unwrap();
+        let c = Conversation::from_event(&event(
+            json!({"botId": "b", "channel": "web", "target": "u", "threadId": "t"}),
+        ))
         .unwrap();
         assert_eq!(c.thread_id.as_deref(), Some("t"));
-        let err = Conversation::from_event(&json!({"botId": "b", "channel": "web"})).unwrap_err();
+        let err =
+            Conversation::from_event(&event(json!({"botId": "b", "channel": "web"}))).unwrap_err();
         assert_eq!(err.message(), "INVALID_CONFIG: event.target is missing");
+        let err = Conversation::from_event(&event(
+            json!({"botId": "b", "channel": "web", "target": "u\nX-Injected: 1"}),
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("event.target must not hold control"));
     }
 }

@@ -4,7 +4,7 @@
 //! file `data/bots/{botId}/config/uipath.json`. The `check` command reads a config this
 //! way so it sees what the module will see.
 
-use crate::json::{Map, Value};
+use serde_json::{Map, Value};
 
 /// The layers, as read from disk and the environment.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +49,8 @@ impl ConfigLayers {
             let Some((_, raw)) = self.env.iter().find(|(k, _)| *k == key) else {
                 continue;
             };
-            let value = crate::json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone()));
+            let value =
+                serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.clone()));
             set_path(&mut out, &option, value);
         }
         out
@@ -101,7 +102,9 @@ fn set_path(into: &mut Map<String, Value>, path: &str, value: Value) {
             into.insert(path.to_string(), value);
         }
         Some((head, rest)) => {
-            let entry = into.get_or_insert_with(head, || Value::Object(Map::new()));
+            let entry = into
+                .entry(head)
+                .or_insert_with(|| Value::Object(Map::new()));
             if !entry.is_object() {
                 *entry = Value::Object(Map::new());
             }
@@ -123,7 +126,7 @@ fn shallow_merge(into: &mut Map<String, Value>, layer: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     #[test]
     fn later_layers_win_field_by_field() {

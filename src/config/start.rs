@@ -1,6 +1,6 @@
 //! The settings of one job start (`API.md`, `startUiPathJob`).
 
-use crate::json::{Map, Value};
+use serde_json::{Map, Value};
 
 use super::{Connection, Folder, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_SECONDS};
 
@@ -170,7 +170,7 @@ fn parse_botpress_token(l: &Layers<'_>) -> Result<Option<u64>> {
 mod tests {
     use super::*;
     use crate::auth::Auth;
-    use crate::json;
+    use serde_json::json;
 
     fn base() -> Value {
         json!({"organization": "acme", "tenant": "Dev", "auth": {"clientId": "a", "clientSecret": "s"}, "processKey": "InvoiceBot"})

@@ -17,14 +17,17 @@ pub(super) struct Call<'a, T: Transport> {
     pub(super) transport: &'a T,
     deadline_ms: u64,
     timeout_ms: u64,
+    max_answer_bytes: u64,
 }
 
 impl<'a, T: Transport> Call<'a, T> {
-    pub(super) fn new(transport: &'a T, timeout_ms: u64) -> Self {
+    /// A call that ends after `timeout_ms` and reads no answer past `max_answer_bytes`.
+    pub(super) fn new(transport: &'a T, timeout_ms: u64, max_answer_bytes: u64) -> Self {
         Call {
             transport,
             deadline_ms: transport.now_ms() + timeout_ms,
             timeout_ms,
+            max_answer_bytes,
         }
     }
 
@@ -49,17 +52,39 @@ impl<'a, T: Transport> Call<'a, T> {
 
     /// One attempt; `Err` only when no HTTP answer came.
     pub(super) async fn send_once(&self, request: &Request) -> Result<Response> {
+        // Settings are checked when parsed; this is the last line of defence.
+        if let Some(name) = request.unsafe_header() {
+            return Err(Error::config(format!(
+                "{} was not sent: its {} header holds a control character",
+                request.describe(),
+                crate::quote::quote(name, 60)
+            )));
+        }
         let remaining = self.remaining();
         if remaining == 0 {
             return Err(self.timeout_error(request));
         }
-        let result = self.transport.send(request, remaining).await;
+        let result = self
+            .transport
+            .send(request, remaining, self.max_answer_bytes)
+            .await;
         match result {
             Ok(r) => {
                 self.log(&format!("{} -> {}", request.describe(), r.status));
                 Ok(r)
             }
             Err(TransportError::Timeout) => Err(self.timeout_error(request)),
+            Err(TransportError::TooLarge) => {
+                self.log(&format!("{} -> answer too large", request.describe()));
+                Err(Error::new(
+                    ErrorCode::OrchestratorError,
+                    format!(
+                        "the answer to {} is larger than maxAnswerSize ({} bytes); it was not read",
+                        request.describe(),
+                        self.max_answer_bytes
+                    ),
+                ))
+            }
             Err(TransportError::Network(why)) => {
                 self.log(&format!("{} -> network error", request.describe()));
                 Err(Error::new(

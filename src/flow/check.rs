@@ -2,19 +2,19 @@
 //! each saying what it found, stopping at the first failure. It reads; it never starts,
 //! stops or changes anything in Orchestrator.
 
-use crate::json;
-use crate::json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::call::{Call, Redactor};
 use super::start::suggest;
 use super::token::request_token;
 use crate::auth::Auth;
-use crate::config::{Folder, JobSettings};
+use crate::config::JobSettings;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
-use crate::json::ToJson;
 use crate::module::{JobEndSettings, RouteSettings};
 use crate::orchestrator::{self, Release, Scope};
+use crate::types::Folder;
 
 /// The scopes the package's calls need, and what fails without each.
 const NEEDED_SCOPES: [(&str, &str); 3] = [
@@ -24,7 +24,7 @@ const NEEDED_SCOPES: [(&str, &str); 3] = [
 ];
 
 /// One step of the check.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     /// `settings`, `token`, `folder`, `process`, `module`.
     pub name: &'static str,
@@ -33,35 +33,19 @@ pub struct Step {
     /// What it found, or what to change.
     pub detail: String,
     /// The error code of API.md, on a failure.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<&'static str>,
     /// What works but should be changed.
     pub warnings: Vec<String>,
 }
 
 /// The whole check: `ok` when every step passed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckReport {
     /// Every step passed.
     pub ok: bool,
     /// The steps run, in order; the last one failed when `ok` is false.
     pub steps: Vec<Step>,
-}
-
-impl ToJson for Step {
-    fn to_json(&self) -> Value {
-        let mut out = json!({ "name": self.name, "ok": self.ok, "detail": self.detail });
-        if let Some(c) = self.code {
-            out["code"] = json!(c);
-        }
-        out["warnings"] = json!(self.warnings);
-        out
-    }
-}
-
-impl ToJson for CheckReport {
-    fn to_json(&self) -> Value {
-        json!({ "ok": self.ok, "steps": self.steps })
-    }
 }
 
 /// What is checked: the module config (merged as Botpress merges it) and what the
@@ -156,7 +140,11 @@ async fn run<T: Transport>(
     ));
 
     // token: asked afresh, so a wrong secret shows even when a token was cached.
-    let call = Call::new(transport, settings.timeout_ms);
+    let call = Call::new(
+        transport,
+        settings.timeout_ms,
+        settings.connection.max_answer_bytes,
+    );
     let (token, detail, warnings) =
         match connection.auth.token_request(&connection.orchestrator_url) {
             None => match &connection.auth {
@@ -281,7 +269,7 @@ async fn folder_step<T: Transport>(
             Some(folder),
         )));
     }
-    let rows: Vec<crate::json::Map<String, Value>> =
+    let rows: Vec<Map<String, Value>> =
         orchestrator::parse_collection(&response, "Folders").map_err(&fail)?;
     match rows
         .first()
@@ -310,6 +298,11 @@ async fn folder_step<T: Transport>(
 fn module_step(config: &Value, external_url: Option<&str>) -> Result<Step> {
     RouteSettings::parse(config)?;
     let ends = JobEndSettings::parse(config)?;
+    if ends.webhook_secret_too_short {
+        return Err(Error::config(
+            "webhookSecret is shorter than 16 characters, so it counts as none (the webhook refuses every call): use a long random string",
+        ));
+    }
     let mut warnings = Vec::new();
     let secret = match config.get("callbackSecret").and_then(Value::as_str) {
         Some(s) if !s.trim().is_empty() => "callbackSecret is set",
@@ -354,9 +347,6 @@ fn job_ends_heard(ends: &JobEndSettings, external_url: &str, warnings: &mut Vec<
         .poll_interval_ms
         .map(|ms| format!("polled every {} s", ms / 1000));
     match (&ends.webhook_secret, &polling) {
-        (Some(secret), _) if secret.expose().len() < 16 => warnings.push(
-            "webhookSecret is shorter than 16 characters: use a long random string".into(),
-        ),
         (None, Some(p)) => warnings.push(format!(
             "webhookSecret is not set: the webhook refuses Orchestrator's calls, so job ends are only {p}"
         )),

@@ -9,18 +9,18 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::Map;
+use crate::keyed::Keyed;
 
 /// The requests in flight, by key.
 #[derive(Debug)]
 pub(super) struct Flights<V> {
-    pending: RefCell<Map<String, Rc<Slot<V>>>>,
+    pending: RefCell<Keyed<Rc<Slot<V>>>>,
 }
 
 impl<V> Default for Flights<V> {
     fn default() -> Self {
         Flights {
-            pending: RefCell::new(Map::new()),
+            pending: RefCell::new(Keyed::default()),
         }
     }
 }

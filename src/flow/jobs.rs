@@ -5,7 +5,8 @@ use super::token::{Session, TokenCache};
 use crate::config::{JobCall, JobQuery, JobRef};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
-use crate::orchestrator::{self, is_final, JobDetails};
+use crate::orchestrator::{self, is_final};
+use crate::types::JobDetails;
 
 /// The first pause of a wait, milliseconds: a job rarely ends in less.
 const FIRST_POLL_MS: u64 = 1_000;
@@ -58,7 +59,11 @@ async fn job_call<T: Transport>(
     query: &JobQuery,
     kind: JobCall,
 ) -> Result<JobOutcome> {
-    let call = Call::new(transport, query.timeout_ms);
+    let call = Call::new(
+        transport,
+        query.timeout_ms,
+        query.connection.max_answer_bytes,
+    );
     let redactor = Redactor::default();
     let result = async {
         let folder = query.folder.as_ref();
@@ -155,17 +160,8 @@ async fn read<T: Transport>(
             session.folder(),
         ));
     }
-    let entity: crate::json::Value = crate::json::from_str(&response.body).map_err(|_| {
-        Error::new(
-            ErrorCode::OrchestratorError,
-            format!(
-                "unexpected job answer from Orchestrator: {}",
-                orchestrator::excerpt(&response.body)
-            ),
-        )
-        .with_status(response.status)
-    })?;
-    let parsed = orchestrator::parse_job(&entity)?;
+    let parsed =
+        orchestrator::parse_job(&response.body).map_err(|e| e.with_status(response.status))?;
     if let Some(w) = parsed.warning {
         if !warnings.contains(&w) {
             warnings.push(w);

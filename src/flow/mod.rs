@@ -1,6 +1,7 @@
 //! The calls of the package, written once against [`Transport`](crate::http::Transport): [`start_job`]
 //! (token → release → callback token → StartJobs), [`botpress_token`], and the jobs
-//! calls [`get_job`], [`wait_for_job`], [`stop_job`]; the module's batched [`poll_jobs`].
+//! calls [`get_job`], [`wait_for_job`], [`stop_job`]; the module's batched [`poll_jobs`]
+//! and [`read_signalled_jobs`] for the jobs a webhook named.
 //!
 //! Retries follow what is safe: reads and token requests are retried on network errors,
 //! 429 (honouring `Retry-After`) and 502/503/504; StartJobs is retried on 429 only, or
@@ -12,12 +13,14 @@ mod check;
 mod flight;
 mod jobs;
 mod poll;
+mod signal;
 mod start;
 mod token;
 
 pub use check::{check, CheckInput, CheckReport, Step};
 pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
 pub use poll::{poll_jobs, PollOutcome};
+pub use signal::read_signalled_jobs;
 pub use start::start_job;
 pub use token::{botpress_token, botpress_token_request, TokenCache};
 

@@ -2,23 +2,22 @@
 //! batched — one `Jobs?$filter=Id in (…)` per folder and page — with the bot's
 //! module-config connection, and answers the ends it finds.
 
-use crate::json;
-use crate::json::Value;
+use serde::Serialize;
 
 use super::call::{Call, Redactor};
 use super::token::{Session, TokenCache};
-use crate::config::{Connection, Folder};
+use crate::config::Connection;
 use crate::error::Result;
 use crate::http::Transport;
-use crate::json::ToJson;
 use crate::module::{JobEnd, TrackedJob};
-use crate::orchestrator::{self, ParsedJob};
+use crate::orchestrator::{self, JobEntity};
+use crate::types::Folder;
 
 /// Jobs per request: short enough for any URL limit.
 pub const PAGE: usize = 50;
 
 /// What a poll found.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PollOutcome {
     /// The jobs that have ended.
     pub ends: Vec<JobEnd>,
@@ -33,19 +32,9 @@ pub struct PollOutcome {
     pub warnings: Vec<String>,
     /// Requests sent to Orchestrator, token requests included.
     pub pages: usize,
-}
-
-impl ToJson for PollOutcome {
-    fn to_json(&self) -> Value {
-        json!({
-            "ends": self.ends,
-            "running": self.running,
-            "missing": self.missing,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "pages": self.pages,
-        })
-    }
+    /// Keys of the jobs that were not read (another Orchestrator, other credentials);
+    /// filled in by the caller that chose them.
+    pub skipped: Vec<String>,
 }
 
 /// Reads `jobs` (all on `connection`'s Orchestrator) and answers their ends.
@@ -61,7 +50,17 @@ pub async fn poll_jobs<T: Transport>(
     by_folder.sort_by(|a, b| a.folder.cmp(&b.folder));
     let mut outcome = PollOutcome::default();
     for group in by_folder.chunk_by(|a, b| a.folder == b.folder) {
-        let folder = group[0].folder();
+        let folder = match group[0].folder() {
+            Ok(f) => f,
+            Err(e) => {
+                outcome.errors.push(format!(
+                    "could not read {} job(s): {}",
+                    group.len(),
+                    e.message()
+                ));
+                continue;
+            }
+        };
         for page in group.chunks(PAGE) {
             outcome.pages += 1;
             match read_page(
@@ -121,7 +120,7 @@ async fn read_page<T: Transport>(
     page: &[&TrackedJob],
     timeout_ms: u64,
 ) -> Result<Page> {
-    let call = Call::new(transport, timeout_ms);
+    let call = Call::new(transport, timeout_ms, connection.max_answer_bytes);
     let redactor = Redactor::default();
     let result = async {
         let mut session = Session::open(&call, cache, connection, folder, &redactor).await?;
@@ -136,13 +135,13 @@ async fn read_page<T: Transport>(
                 folder,
             ));
         }
-        let entities: Vec<ParsedJob> = orchestrator::parse_collection(&response, "jobs")?;
+        let entities: Vec<JobEntity> = orchestrator::parse_collection(&response, "jobs")?;
         let mut read = Page {
             found: vec![None; page.len()],
             seen: Vec::new(),
             warnings: Vec::new(),
         };
-        for parsed in entities {
+        for parsed in entities.into_iter().map(JobEntity::parsed) {
             read.warnings.extend(parsed.warning);
             read.seen.push(parsed.job.id);
             // Match by id and key: the key guards against another tenant's job with the id.

@@ -6,10 +6,11 @@ use super::token::{self, Session, TokenCache};
 use super::BotpressEndpoint;
 use crate::config::{Conversation, JobSettings};
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{Request, Transport};
-use crate::orchestrator::{self, Job, JobStart, Release, Scope};
+use crate::http::{Request, Response, Transport};
+use crate::orchestrator::{self, Job, JobEntity, JobStart, Release, Scope};
 use crate::secret::Secret;
 use futures_util::future::join;
+use serde_json::{Map, Value};
 
 /// Starts the job(s) of `settings` for `conversation`.
 ///
@@ -22,7 +23,11 @@ pub async fn start_job<T: Transport>(
     botpress: Option<&BotpressEndpoint>,
     nonce: &str,
 ) -> Result<JobStart> {
-    let call = Call::new(transport, settings.timeout_ms);
+    let call = Call::new(
+        transport,
+        settings.timeout_ms,
+        settings.connection.max_answer_bytes,
+    );
     let redactor = Redactor::default();
     if let Some(b) = botpress {
         for (_, v) in &b.headers {
@@ -90,6 +95,7 @@ async fn start_job_inner<T: Transport>(
         process_version: release.process_version,
         reference,
         jobs,
+        tracked: None,
     })
 }
 
@@ -190,7 +196,7 @@ async fn callback_token<T: Transport>(
 async fn start_jobs<T: Transport>(
     call: &Call<'_, T>,
     scope: &Scope<'_>,
-    info: &crate::json::Value,
+    info: &orchestrator::StartInfo,
     reference: &str,
 ) -> Result<Vec<Job>> {
     let request = scope.start_jobs_request(info);
@@ -203,7 +209,7 @@ async fn start_jobs<T: Transport>(
     loop {
         let outcome = call.send_once(&request).await;
         let retry_after = match &outcome {
-            Ok(r) if r.is_success() => return orchestrator::parse_collection(r, "StartJobs"),
+            Ok(r) if r.is_success() => return jobs_of(r, "StartJobs"),
             Ok(r) if r.status == 429 => retry_after_ms(r),
             Ok(r) if matches!(r.status, 500 | 502 | 503 | 504) => None,
             Ok(r) => return Err(orchestrator::parse_error(r, action, scope.folder)),
@@ -227,7 +233,7 @@ async fn start_jobs<T: Transport>(
                 .await;
             match lookup {
                 Ok(r) if r.is_success() => {
-                    let jobs: Vec<Job> = orchestrator::parse_collection(&r, "Jobs")?;
+                    let jobs = jobs_of(&r, "Jobs")?;
                     if !jobs.is_empty() {
                         call.log(&format!(
                             "StartJobs answer was lost, but {} job(s) carry its Reference",
@@ -256,6 +262,12 @@ async fn start_jobs<T: Transport>(
     }
 }
 
+/// The jobs of a StartJobs or `Jobs` answer.
+fn jobs_of(response: &Response, what: &str) -> Result<Vec<Job>> {
+    let entities: Vec<JobEntity> = orchestrator::parse_collection(response, what)?;
+    Ok(entities.into_iter().map(Job::from).collect())
+}
+
 /// `; found: A, B` from a listing, or nothing if the listing fails (it only improves a message).
 pub(super) async fn suggest<T: Transport>(
     call: &Call<'_, T>,
@@ -268,14 +280,14 @@ pub(super) async fn suggest<T: Transport>(
     if !response.is_success() {
         return String::new();
     }
-    let Ok(rows) = orchestrator::parse_collection::<crate::json::Map<String, crate::json::Value>>(
-        &response, field,
-    ) else {
+    let Ok(rows) = orchestrator::parse_collection::<Map<String, Value>>(&response, field) else {
         return String::new();
     };
-    let mut names: Vec<&str> = rows
+    // Orchestrator's names are outside text: escaped, so none can break a log line.
+    let mut names: Vec<String> = rows
         .iter()
         .filter_map(|r| r.get(field).and_then(|v| v.as_str()))
+        .map(|n| crate::quote::escape(n, 100))
         .collect();
     names.dedup();
     if names.is_empty() {

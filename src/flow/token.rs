@@ -8,14 +8,16 @@ use super::call::{Call, Redactor};
 use super::flight::Flights;
 use super::BotpressEndpoint;
 use crate::auth::{AccessToken, Auth};
-use crate::config::{Connection, Conversation, Folder, JobSettings};
+use crate::config::{Connection, Conversation, JobSettings};
 use crate::duration;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::{LocalTokenRequest, Method, Request, Response, Transport};
-use crate::json;
-use crate::json::Map;
+use crate::http::{
+    LocalTokenRequest, Method, Request, Response, Transport, DEFAULT_MAX_ANSWER_BYTES,
+};
+use crate::keyed::Keyed;
 use crate::orchestrator::{Release, Scope};
 use crate::secret::Secret;
+use crate::types::Folder;
 use crate::urlencode;
 
 /// Cached tokens are dropped this long before they expire.
@@ -31,9 +33,9 @@ const TOKEN_MARGIN_MS: u64 = 60_000;
 /// StartJobs alone.
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    entries: RefCell<Map<String, (Secret, u64)>>,
+    entries: RefCell<Keyed<(Secret, u64)>>,
     flights: Flights<(Secret, u64)>,
-    releases: RefCell<Map<String, (Release, u64)>>,
+    releases: RefCell<Keyed<(Release, u64)>>,
     release_flights: Flights<Release>,
 }
 
@@ -67,7 +69,7 @@ impl TokenCache {
             Some(Folder::Id(id)) => (None, Some(*id)),
             None => (None, None),
         };
-        let key = json!([
+        let key = serde_json::json!([
             c.orchestrator_url,
             who,
             path,
@@ -75,7 +77,7 @@ impl TokenCache {
             s.process,
             s.process_version
         ]);
-        json::to_string(&key)
+        crate::types::json_text(&key)
     }
 
     pub(super) fn release(&self, key: &str, now_ms: u64) -> Option<Release> {
@@ -199,7 +201,7 @@ pub async fn botpress_token<T: Transport>(
     seconds: u64,
     timeout_ms: u64,
 ) -> Result<Secret> {
-    let call = Call::new(transport, timeout_ms);
+    let call = Call::new(transport, timeout_ms, DEFAULT_MAX_ANSWER_BYTES);
     let secrets: Vec<&str> = endpoint
         .iter()
         .flat_map(|e| e.headers.iter().map(|(_, v)| v.expose()))
@@ -287,9 +289,14 @@ async fn fetch_botpress_token<T: Transport>(
         }
         Err(e) => return Err(e),
     };
-    let answer = crate::json::from_str(&response.body)
+    /// The token route's answer (ours and the original module's): `{ token }`.
+    #[derive(serde::Deserialize)]
+    struct TokenAnswer {
+        token: String,
+    }
+    let answer = serde_json::from_str::<TokenAnswer>(&response.body)
         .ok()
-        .and_then(|a| crate::json::text(&a, "token"));
+        .map(|a| a.token);
     match (response.is_success(), answer) {
         (true, Some(token)) if !token.is_empty() => Ok(Secret::new(token)),
         (ok, _) => {

@@ -5,23 +5,49 @@
 //! pattern on the *raw* path, so a request to `/bots/%5F%5F%5F/mod/uipath/…` is still
 //! parsed by them. The backend therefore hands over either the raw text it read itself
 //! or the value a Botpress parser left, and these rules decide what can be used.
+//! serde_json refuses nesting deeper than 128 levels, so a deep body is a 400.
 
-use crate::json::{Map, Value};
+use serde_json::{Map, Value};
 
 use super::log::quote;
 use super::reply::Reply;
 
 /// The body of a request, as the backend read it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 pub enum Body<'a> {
     /// The raw body, read by the module (never longer than the limit).
     Text(&'a str),
-    /// A Botpress body parser had consumed the stream; this is what it parsed.
-    Parsed(&'a Value),
+    /// A Botpress body parser had consumed the stream; this is what it parsed, read only
+    /// when a rule needs it (after the caller was authenticated).
+    Parsed(&'a dyn ParsedBody),
     /// The body was longer than the limit; reading stopped.
     TooLarge,
     /// The body did not arrive within `bodyTimeout`.
     TimedOut,
+}
+
+impl std::fmt::Debug for Body<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Body::Text(_) => "Body::Text",
+            Body::Parsed(_) => "Body::Parsed",
+            Body::TooLarge => "Body::TooLarge",
+            Body::TimedOut => "Body::TimedOut",
+        })
+    }
+}
+
+/// What a Botpress body parser left, read on demand: a route converts it only once the
+/// request is authenticated, so an anonymous request costs no conversion.
+pub trait ParsedBody {
+    /// The parsed value as JSON text, `None` when it cannot be written as JSON.
+    fn json_text(&self) -> Option<String>;
+}
+
+impl ParsedBody for Value {
+    fn json_text(&self) -> Option<String> {
+        Some(crate::types::json_text(self))
+    }
 }
 
 /// The body as a JSON object, or the refusal: 413 too large, 408 too slow, 415 not JSON,
@@ -58,14 +84,13 @@ pub fn json_object(
         }
     }
     let value = match body {
-        Body::Text(text) => crate::json::from_str(text).ok(),
-        Body::Parsed(value) => {
+        Body::Text(text) => serde_json::from_str::<Value>(text).ok(),
+        Body::Parsed(parsed) => match parsed.json_text() {
             // Botpress's parser has its own, larger limit: apply ours to what it kept.
-            if crate::json::to_string(value).len() as u64 > max_bytes {
-                return Err(too_large(max_bytes));
-            }
-            Some(value.clone())
-        }
+            Some(text) if text.len() as u64 > max_bytes => return Err(too_large(max_bytes)),
+            Some(text) => serde_json::from_str::<Value>(&text).ok(),
+            None => None,
+        },
         Body::TooLarge | Body::TimedOut => None,
     };
     match value {
@@ -98,7 +123,7 @@ fn media_type(content_type: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     fn status(r: Result<Map<String, Value>, Reply>) -> u16 {
         r.map(|_| 200).unwrap_or_else(|e| e.status)

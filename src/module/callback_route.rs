@@ -2,8 +2,7 @@
 //! Authenticates its token, checks that the bot and conversation it names are the ones
 //! the token is bound to, validates the message, and only then approves a delivery.
 
-use crate::json;
-use crate::json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::body::{self, Body};
 use super::log::quote;
@@ -158,7 +157,7 @@ fn approve(
     // The activity sends an object; a JSON string holding one is accepted too.
     let message = match body.get("message") {
         Some(Value::Object(m)) => Some(m.clone()),
-        Some(Value::String(s)) => match crate::json::from_str(s) {
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
             Ok(Value::Object(m)) => Some(m),
             _ => None,
         },
@@ -381,6 +380,47 @@ mod tests {
         );
         assert_eq!(r.status, 200, "{}", r.body);
         assert!(r.delivery.is_some());
+    }
+
+    /// A parsed body that counts how often it is read.
+    struct Counted(std::cell::Cell<u32>, Value);
+
+    impl crate::module::body::ParsedBody for Counted {
+        fn json_text(&self) -> Option<String> {
+            self.0.set(self.0.get() + 1);
+            Some(self.1.to_string())
+        }
+    }
+
+    #[test]
+    fn a_parsed_body_is_not_read_before_the_token_is_verified() {
+        let parsed = Counted(Default::default(), callback(json!({})));
+        for auth in [None, Some("bearer nope"), Some("Basic x")] {
+            let r = check_callback(
+                &settings(),
+                KEY,
+                &request(ALL_BOTS, auth, Body::Parsed(&parsed)),
+            );
+            assert_eq!(r.status, 401);
+        }
+        assert_eq!(parsed.0.get(), 0, "no conversion for an anonymous request");
+        // Nested far deeper than serde_json's limit of 128: refused as malformed, once
+        // authenticated.
+        let t = token(json!({"channel": "web", "target": "u1"}));
+        let auth = format!("bearer {t}");
+        let text = format!("{}{}{}", "[".repeat(5000), "1", "]".repeat(5000));
+        struct Deep(String);
+        impl crate::module::body::ParsedBody for Deep {
+            fn json_text(&self) -> Option<String> {
+                Some(self.0.clone())
+            }
+        }
+        let r = check_callback(
+            &settings(),
+            KEY,
+            &request(ALL_BOTS, Some(&auth), Body::Parsed(&Deep(text))),
+        );
+        assert_eq!(r.status, 400);
     }
 
     #[test]

@@ -3,25 +3,31 @@
 //! the webhook or the poller found it, and the event (and optional text) it becomes in
 //! the conversation that started the job.
 
-use crate::json::{Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
 
-use crate::config::{Conversation, Folder};
+use crate::config::Conversation;
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields;
-use crate::json;
-use crate::json::{FromJson, ToJson};
-use crate::orchestrator::{is_final, JobDetails};
+use crate::orchestrator::is_final;
 use crate::secret::Secret;
+use crate::types::{Folder, JobDetails};
 
 /// The event type a job's end is delivered as.
 pub const EVENT_TYPE: &str = "uipath-job";
+
+/// The shortest `webhookSecret` that counts, in characters.
+pub const MIN_WEBHOOK_SECRET: usize = 16;
 
 /// Module config of the job ends, with defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobEndSettings {
     /// The webhook's secret; `None` refuses every webhook call.
     pub webhook_secret: Option<Secret>,
+    /// A `webhookSecret` was set but is shorter than [`MIN_WEBHOOK_SECRET`] characters,
+    /// so it counts as none (one-character guesses would find it in a few requests).
+    pub webhook_secret_too_short: bool,
     /// Milliseconds between two polls of the unfinished jobs; `None` turns polling off.
     pub poll_interval_ms: Option<u64>,
     /// How long a started job is tracked, milliseconds.
@@ -34,10 +40,14 @@ impl JobEndSettings {
     /// Reads `webhookSecret`, `pollInterval` (a duration, default `'30s'`, or `false`),
     /// `trackFor` (default `'1d'`) and `messages` (`{ Successful, Faulted, Stopped }`).
     pub fn parse(config: &Value) -> Result<JobEndSettings> {
-        let webhook_secret = match fields::present(config.get("webhookSecret")) {
+        let given = match fields::present(config.get("webhookSecret")) {
             None => None,
             Some(v) => Some(Secret::new(fields::string("webhookSecret", v)?)),
         };
+        let webhook_secret_too_short = given
+            .as_ref()
+            .is_some_and(|s| s.expose().chars().count() < MIN_WEBHOOK_SECRET);
+        let webhook_secret = given.filter(|_| !webhook_secret_too_short);
         let poll_interval_ms = match fields::present(config.get("pollInterval")) {
             None => Some(30_000),
             Some(Value::Bool(false)) => None,
@@ -70,6 +80,7 @@ impl JobEndSettings {
         };
         Ok(JobEndSettings {
             webhook_secret,
+            webhook_secret_too_short,
             poll_interval_ms,
             track_for_ms,
             messages,
@@ -92,8 +103,10 @@ fn messages_of(map: Map<String, Value>) -> Result<Map<String, Value>> {
 }
 
 /// A started job as the module tracks it: where to deliver its end, and how to read it.
-/// Nothing in it is secret.
-#[derive(Debug, Clone, PartialEq)]
+/// Nothing in it is secret. Its JSON form (camelCase) is what the module stores a row as
+/// and hands back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TrackedJob {
     /// The bot that started it.
     pub bot_id: String,
@@ -102,20 +115,24 @@ pub struct TrackedJob {
     /// Conversation: `event.target`.
     pub target: String,
     /// Conversation: `event.threadId`.
+    #[serde(default)]
     pub thread_id: Option<String>,
     /// Orchestrator's numeric id.
     pub job_id: i64,
     /// Orchestrator's GUID: what the webhook names the job by.
     pub job_key: String,
     /// The folder it runs in: `id:<n>`, `path:<path>`, or empty.
+    #[serde(default)]
     pub folder: String,
     /// The Orchestrator it runs on (its OData base URL).
     pub orchestrator: String,
     /// Whether the bot's module-config connection started it, so the poller may read it.
     pub pollable: bool,
     /// The start's `Reference`.
+    #[serde(default)]
     pub reference: String,
     /// The process.
+    #[serde(default)]
     pub process_key: String,
 }
 
@@ -147,54 +164,21 @@ impl TrackedJob {
             .collect()
     }
 
-    /// The folder the job was started in.
-    pub fn folder(&self) -> Option<Folder> {
+    /// The folder the job was started in. A stored folder is read again as a setting
+    /// is: one that holds a control character (a row written by another version, or by
+    /// hand) is refused, so it never reaches a header.
+    pub fn folder(&self) -> Result<Option<Folder>> {
+        fields::refuse_control("the tracked job's folder", &self.folder)?;
         if let Some(id) = self.folder.strip_prefix("id:") {
-            return id.parse().ok().map(Folder::Id);
+            return id
+                .parse()
+                .map(|id| Some(Folder::Id(id)))
+                .map_err(|_| Error::config("the tracked job's folder id is not a number"));
         }
-        self.folder
+        Ok(self
+            .folder
             .strip_prefix("path:")
-            .map(|p| Folder::Path(p.to_string()))
-    }
-}
-
-impl ToJson for TrackedJob {
-    fn to_json(&self) -> Value {
-        json!({
-            "botId": self.bot_id,
-            "channel": self.channel,
-            "target": self.target,
-            "threadId": self.thread_id,
-            "jobId": self.job_id,
-            "jobKey": self.job_key,
-            "folder": self.folder,
-            "orchestrator": self.orchestrator,
-            "pollable": self.pollable,
-            "reference": self.reference,
-            "processKey": self.process_key,
-        })
-    }
-}
-
-impl FromJson for TrackedJob {
-    /// A row as the module stored it (the fields of [`ToJson`]); the error names the field.
-    fn from_json(value: &Value) -> Result<TrackedJob, String> {
-        Ok(TrackedJob {
-            bot_id: json::required_text(value, "botId")?,
-            channel: json::required_text(value, "channel")?,
-            target: json::required_text(value, "target")?,
-            thread_id: json::text(value, "threadId"),
-            job_id: json::required_integer(value, "jobId")?,
-            job_key: json::required_text(value, "jobKey")?,
-            folder: json::text(value, "folder").unwrap_or_default(),
-            orchestrator: json::required_text(value, "orchestrator")?,
-            pollable: value
-                .get("pollable")
-                .and_then(Value::as_bool)
-                .ok_or("pollable is missing or not a boolean")?,
-            reference: json::text(value, "reference").unwrap_or_default(),
-            process_key: json::text(value, "processKey").unwrap_or_default(),
-        })
+            .map(|p| Folder::Path(p.to_string())))
     }
 }
 
@@ -207,7 +191,8 @@ fn folder_text(folder: Option<&Folder>) -> String {
 }
 
 /// A job's end, as the webhook or a poll saw it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct JobEnd {
     /// Orchestrator's numeric id.
     pub job_id: i64,
@@ -216,8 +201,10 @@ pub struct JobEnd {
     /// `Successful`, `Faulted` or `Stopped`.
     pub state: String,
     /// Orchestrator's `Info`.
+    #[serde(default)]
     pub info: Option<String>,
     /// The output arguments, parsed.
+    #[serde(default)]
     pub output_arguments: Option<Value>,
 }
 
@@ -234,53 +221,16 @@ impl JobEnd {
     }
 }
 
-impl ToJson for JobEnd {
-    fn to_json(&self) -> Value {
-        json!({
-            "jobId": self.job_id,
-            "jobKey": self.job_key,
-            "state": self.state,
-            "info": self.info,
-            "outputArguments": self.output_arguments,
-        })
-    }
-}
-
-impl FromJson for JobEnd {
-    /// An end as [`ToJson`] writes it; the error names the field.
-    fn from_json(value: &Value) -> Result<JobEnd, String> {
-        Ok(JobEnd {
-            job_id: json::required_integer(value, "jobId")?,
-            job_key: json::required_text(value, "jobKey")?,
-            state: json::required_text(value, "state")?,
-            info: json::text(value, "info"),
-            output_arguments: value
-                .get("outputArguments")
-                .filter(|v| !v.is_null())
-                .cloned(),
-        })
-    }
-}
-
 /// What a delivery sends: the incoming event, and the text when `messages` has one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobEndDelivery {
     /// The arguments of `bp.IO.Event(...)`.
     pub event: Value,
     /// The destination of the text reply (`{ botId, channel, target, threadId? }`).
     pub destination: Value,
     /// `{ type: 'text', text }`, when the config has a message for the state.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<Value>,
-}
-
-impl ToJson for JobEndDelivery {
-    fn to_json(&self) -> Value {
-        let mut out = json!({ "event": self.event, "destination": self.destination });
-        if let Some(m) = &self.message {
-            out["message"] = m.clone();
-        }
-        out
-    }
 }
 
 /// The event (and text) a tracked job's end becomes in its conversation.
@@ -342,7 +292,7 @@ fn value_of(name: &str, job: &TrackedJob, end: &JobEnd) -> String {
     let text = |v: Option<&Value>| match v {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
-        Some(other) => crate::json::to_string(other),
+        Some(other) => crate::types::json_text(other),
     };
     match name {
         "processKey" => job.process_key.clone(),
@@ -401,7 +351,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!((s.poll_interval_ms, s.track_for_ms), (None, 7_200_000));
+        assert!(
+            s.webhook_secret.is_none() && s.webhook_secret_too_short,
+            "a short secret counts as none"
+        );
         assert_eq!(s.messages.get("Faulted"), Some(&json!("x")));
+        for short in [
+            json!(7),
+            json!("k"),
+            json!("fifteen-chars.."),
+            json!("ééééééééééééééé"),
+        ] {
+            let s = JobEndSettings::parse(&json!({ "webhookSecret": short })).unwrap();
+            assert!(s.webhook_secret.is_none(), "{short}");
+        }
+        let s = JobEndSettings::parse(&json!({"webhookSecret": "sixteen-chars..."})).unwrap();
+        assert!(s.webhook_secret.is_some() && !s.webhook_secret_too_short);
         for bad in [
             json!({"pollInterval": "2d"}),
             json!({"trackFor": "90d"}),
@@ -420,7 +385,12 @@ mod tests {
         for f in [Some(Folder::Id(5)), Some(Folder::Path("A/B".into())), None] {
             let mut j = job();
             j.folder = folder_text(f.as_ref());
-            assert_eq!(j.folder(), f);
+            assert_eq!(j.folder().unwrap(), f);
+        }
+        for bad in ["path:Shared\r\nX-UIPATH-OrganizationUnitId: 7", "id:x"] {
+            let mut j = job();
+            j.folder = bad.into();
+            assert!(j.folder().is_err(), "{bad}");
         }
     }
 

@@ -2,24 +2,9 @@
 //! a bounded rate per source, so nobody can forge log lines or flood a bot's log without
 //! a token.
 
-use crate::json::Map;
+pub use crate::quote::quote;
 
-/// Outside text as it may appear in a log line or an error message: in double quotes,
-/// control characters, quotes and backslashes escaped as in JSON (so a newline cannot
-/// start a forged line), cut after `max_chars` characters with `…`.
-pub fn quote(text: &str, max_chars: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max_chars) + 2);
-    out.push('"');
-    for (i, c) in text.chars().enumerate() {
-        if i == max_chars {
-            out.push('…');
-            break;
-        }
-        crate::json::push_escaped(&mut out, c);
-    }
-    out.push('"');
-    out
-}
+use crate::keyed::Keyed;
 
 /// How many refusals one source may have logged per window.
 pub const REFUSALS_PER_WINDOW: u32 = 5;
@@ -48,16 +33,16 @@ struct Window {
 
 /// A fixed-window limit on refusal log lines per source (the caller's address). Time is
 /// an argument; memory is bounded by [`MAX_SOURCES`], and so is the work per refusal
-/// (the windows are kept sorted by source: a lookup is a binary search).
+/// (a lookup is a scan of at most that many sources).
 #[derive(Debug, Default)]
 pub struct RefusalLog {
-    windows: Map<String, Window>,
+    windows: Keyed<Window>,
 }
 
 impl RefusalLog {
     /// Decides whether the refusal of a request from `source` at `now_ms` is logged.
     pub fn admit(&mut self, source: &str, now_ms: u64) -> Admission {
-        if !self.windows.contains_key(source) && self.windows.len() >= MAX_SOURCES {
+        if self.windows.get(source).is_none() && self.windows.len() >= MAX_SOURCES {
             self.forget_expired_or_oldest(now_ms);
         }
         let w = self.windows.get_or_insert_with(source, || Window {
@@ -95,7 +80,7 @@ impl RefusalLog {
                 .windows
                 .iter()
                 .min_by_key(|(_, w)| w.start_ms)
-                .map(|(k, _)| k.clone())
+                .map(|(k, _)| k.to_string())
             {
                 self.windows.remove(&oldest);
             }
@@ -106,17 +91,6 @@ impl RefusalLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoting_escapes_line_breaks_and_cuts() {
-        assert_eq!(quote("a\nb", 10), r#""a\nb""#);
-        assert_eq!(
-            quote("x\"y\\z\r\u{1b}[31m\u{2028}", 20),
-            r#""x\"y\\z\r\u001b[31m\u2028""#
-        );
-        assert_eq!(quote(&"é".repeat(10), 3), "\"ééé…\"");
-        assert!(!quote("line\nforged: [uipath] ok", 100).contains('\n'));
-    }
 
     #[test]
     fn each_source_logs_a_few_refusals_per_window_then_a_summary() {

@@ -2,44 +2,31 @@
 //! (`{statusCode, errorCode, type, message}`), for the callback route what to deliver,
 //! and what to log.
 
-use crate::json;
-use crate::json::Value;
-
-use crate::json::ToJson;
+use serde::Serialize;
+use serde_json::{json, Value};
 
 /// What a route answers, and for the message route what to deliver.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reply {
     /// HTTP status.
     pub status: u16,
     /// JSON body.
     pub body: Value,
     /// Set only when the callback may be delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Box<Delivery>>,
     /// A line for the server log, already safe to write (attacker text quoted and cut).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
 }
 
 /// An approved callback: `bp.events.replyToEvent(destination, [message])`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delivery {
     /// `{ botId, channel, target, threadId? }`
     pub destination: Value,
     /// The Botpress payload, own data only (no `__proto__` keys).
     pub message: Value,
-}
-
-impl ToJson for Reply {
-    fn to_json(&self) -> Value {
-        let mut out = json!({ "status": self.status, "body": self.body });
-        if let Some(d) = &self.delivery {
-            out["delivery"] = json!({ "destination": d.destination, "message": d.message });
-        }
-        if let Some(l) = &self.log {
-            out["log"] = Value::String(l.clone());
-        }
-        out
-    }
 }
 
 impl Reply {

@@ -1,7 +1,7 @@
 //! The module config the routes read (`js-shim/module/assets/config.schema.json`), parsed
 //! once with its defaults.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use crate::duration;
 use crate::error::{Error, Result};
@@ -36,7 +36,7 @@ impl RouteSettings {
         };
         let max_body_bytes = match fields::present(config.get("maxBodySize")) {
             None => 64 * 1024,
-            Some(v) => parse_size(&fields::string("maxBodySize", v)?)?,
+            Some(v) => fields::size("maxBodySize", v, 64 * 1024 * 1024)?,
         };
         let body_timeout_seconds = seconds("bodyTimeout", 10)?;
         if body_timeout_seconds > 300 {
@@ -74,7 +74,7 @@ fn message_types(value: Option<&Value>) -> Result<Option<Vec<String>>> {
             .collect::<Result<_>>()?,
         Some(Value::String(s)) => {
             // An environment variable gives a string: a JSON list or comma-separated names.
-            if let Ok(v @ Value::Array(_)) = crate::json::from_str(s) {
+            if let Ok(v @ Value::Array(_)) = serde_json::from_str::<Value>(s) {
                 return message_types(Some(&v));
             }
             s.split(',')
@@ -95,29 +95,10 @@ fn message_types(value: Option<&Value>) -> Result<Option<Vec<String>>> {
     })
 }
 
-/// `65536`, `'64kb'`, `'1mb'` → bytes.
-fn parse_size(text: &str) -> Result<u64> {
-    let t = text.trim().to_ascii_lowercase();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (n, unit) = t.split_at(split);
-    let factor = match unit.trim() {
-        "" | "b" => 1,
-        "kb" => 1024,
-        "mb" => 1024 * 1024,
-        _ => 0,
-    };
-    match n.parse::<u64>() {
-        Ok(v) if factor > 0 && v > 0 && v <= 64 * 1024 * 1024 / factor => Ok(v * factor),
-        _ => Err(Error::config(format!(
-            "maxBodySize must be a size from 1 byte to 64mb like 65536, '64kb' or '1mb', got \"{text}\""
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::json;
 
     #[test]
     fn defaults_and_errors() {

@@ -1,8 +1,7 @@
 //! `GET /api/v1/bots/{botId}/mod/uipath/auth/token`: a callback token for one bot, bound
 //! to the conversation the query names, for a caller who may act on that bot.
 
-use crate::json;
-use crate::json::Value;
+use serde_json::{json, Value};
 
 use super::log::quote;
 use super::reply::Reply;

@@ -1,21 +1,27 @@
 //! `POST /api/v1/bots/___/mod/uipath/webhook`: Orchestrator's webhook calls. Verifies
 //! `X-UiPath-Signature` (base64 HMAC-SHA256 of the raw body under `webhookSecret`, in
-//! constant time) before reading anything, then takes the job ends out of
-//! `job.completed`, `job.faulted` and `job.stopped`. Any other event answers 200 and does
-//! nothing: Orchestrator disables a webhook that fails.
+//! constant time) before reading anything, then takes the jobs that `job.completed`,
+//! `job.faulted` and `job.stopped` name. Any other event answers 200 and does nothing:
+//! Orchestrator disables a webhook that fails.
+//!
+//! **A webhook is a signal, Orchestrator is the source.** One secret signs for every
+//! tenant that uses it, and UiPath documents that the events' argument fields may be
+//! `null` or `{}`: so only the job's id and key are taken from the body. The module reads
+//! the job from Orchestrator, with the bot's own connection, before it delivers anything
+//! (`js-shim/module/src/backend/job-ends.js`).
 
-use crate::json;
-use crate::json::Value;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use hmac::Mac;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 use super::body::{self, Body};
-use super::job_end::{JobEnd, JobEndSettings};
+use super::job_end::JobEndSettings;
 use super::log::quote;
 use super::reply::Reply;
 use super::settings::RouteSettings;
-use crate::json::ToJson;
 use crate::jwt;
-use crate::orchestrator::parse_job;
 
 /// One webhook call, as the backend read it.
 #[derive(Debug, Clone, Copy)]
@@ -28,21 +34,46 @@ pub struct WebhookRequest<'a> {
     pub body: Body<'a>,
 }
 
-/// The answer, and the job ends to deliver (only when the call was verified).
+/// The answer, and the jobs to look at (only when the call was verified).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookReply {
     /// What the route answers.
     pub reply: Reply,
-    /// The ends the event names; the backend delivers those it tracks.
-    pub ends: Vec<JobEnd>,
+    /// The jobs an ending event names; the backend reads those it tracks from
+    /// Orchestrator and delivers the ends it finds there.
+    pub jobs: Vec<JobSignal>,
 }
 
-impl ToJson for WebhookReply {
-    /// The reply's fields, and `ends`.
-    fn to_json(&self) -> Value {
-        let mut out = self.reply.to_json();
-        out["ends"] = self.ends.to_json();
-        out
+/// A job a webhook says has ended: which one, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JobSignal {
+    /// Orchestrator's numeric id.
+    pub job_id: i64,
+    /// The GUID, lower case.
+    pub job_key: String,
+}
+
+/// The fields of a webhook event the route reads; the rest of Orchestrator's envelope
+/// is ignored. `Job` (one job) or `Jobs` (one, or a list) are read for `Id` and `Key`
+/// alone: their state and arguments are never used.
+#[derive(Debug, Deserialize)]
+struct Event {
+    #[serde(rename = "Type", default)]
+    kind: Option<String>,
+    #[serde(rename = "Job", default)]
+    job: Option<Value>,
+    #[serde(rename = "Jobs", default)]
+    jobs: Option<Value>,
+}
+
+impl JobSignal {
+    /// `{ Id, Key }` of a job entity; `None` when either is missing.
+    fn of(entity: &Value) -> Option<JobSignal> {
+        Some(JobSignal {
+            job_id: entity.get("Id")?.as_i64()?,
+            job_key: entity.get("Key")?.as_str()?.to_ascii_lowercase(),
+        })
     }
 }
 
@@ -50,7 +81,7 @@ impl From<Reply> for WebhookReply {
     fn from(reply: Reply) -> Self {
         WebhookReply {
             reply,
-            ends: Vec::new(),
+            jobs: Vec::new(),
         }
     }
 }
@@ -77,9 +108,11 @@ pub fn check_webhook(
         Body::Text(text) => text,
     };
     let Some(secret) = &settings.webhook_secret else {
-        return Reply::unauthorized(
-            "the module has no webhookSecret, so it accepts no webhook call",
-        )
+        return Reply::unauthorized(if settings.webhook_secret_too_short {
+            "the module's webhookSecret is shorter than 16 characters, so it accepts no webhook call"
+        } else {
+            "the module has no webhookSecret, so it accepts no webhook call"
+        })
         .into();
     };
     match request.signature.map(str::trim) {
@@ -91,70 +124,56 @@ pub fn check_webhook(
         }
         Some(_) => {}
     }
-    let event = match body::json_object(
+    // Content type, size and shape as for any JSON body; then the fields we read.
+    if let Err(refusal) = body::json_object(
         Body::Text(text),
         request.content_type,
         routes.max_body_bytes,
         expected,
     ) {
-        Ok(map) => map,
-        Err(refusal) => return refusal.into(),
+        return refusal.into();
+    }
+    let Ok(event) = serde_json::from_str::<Event>(text) else {
+        return Reply::bad_request("the body is not an Orchestrator webhook event").into();
     };
-    let kind = event
-        .get("Type")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let Some(state) = end_state(kind) else {
+    let kind = event.kind.unwrap_or_default();
+    if !ends_a_job(&kind) {
         return WebhookReply::from(Reply::ok(json!({ "received": true, "delivered": 0 })));
+    }
+    let entities = match event.job.or(event.jobs) {
+        Some(Value::Array(list)) => list,
+        Some(one) => vec![one],
+        None => Vec::new(),
     };
-    let jobs: Vec<&Value> = match event.get("Job").or_else(|| event.get("Jobs")) {
-        Some(Value::Array(list)) => list.iter().collect(),
-        Some(job @ Value::Object(_)) => vec![job],
-        _ => Vec::new(),
-    };
-    let mut ends = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        match parse_job(job) {
-            Ok(parsed) => {
-                let mut details = parsed.job;
-                // The event's type says how it ended, whatever State the copy carries.
-                if !crate::orchestrator::is_final(&details.state) {
-                    details.state = state.to_string();
-                }
-                ends.extend(JobEnd::of(&details));
-            }
-            Err(_) => {
-                return Reply::bad_request(&format!(
-                    "the {} event has a job without Id, Key and State",
-                    quote(kind, 40)
-                ))
-                .into()
-            }
+    let jobs: Option<Vec<JobSignal>> = entities.iter().map(JobSignal::of).collect();
+    match jobs {
+        Some(jobs) if !jobs.is_empty() => WebhookReply {
+            reply: Reply::ok(json!({ "received": true })),
+            jobs,
+        },
+        Some(_) => {
+            Reply::bad_request(&format!("the {} event names no job", quote(&kind, 40))).into()
         }
-    }
-    if ends.is_empty() {
-        return Reply::bad_request(&format!("the {} event names no job", quote(kind, 40))).into();
-    }
-    WebhookReply {
-        reply: Reply::ok(json!({ "received": true })),
-        ends,
+        None => Reply::bad_request(&format!(
+            "the {} event has a job without Id and Key",
+            quote(&kind, 40)
+        ))
+        .into(),
     }
 }
 
-/// The state a job event ends a job in, for the three events that end one.
-fn end_state(kind: &str) -> Option<&'static str> {
-    match kind.to_ascii_lowercase().as_str() {
-        "job.completed" => Some("Successful"),
-        "job.faulted" => Some("Faulted"),
-        "job.stopped" => Some("Stopped"),
-        _ => None,
-    }
+/// Whether an event says a job ended: `job.completed`, `job.faulted`, `job.stopped`.
+fn ends_a_job(kind: &str) -> bool {
+    matches!(
+        kind.to_ascii_lowercase().as_str(),
+        "job.completed" | "job.faulted" | "job.stopped"
+    )
 }
 
 /// Whether `signature` is the base64 HMAC-SHA256 of `body` under `secret`; compared in
 /// constant time.
 pub fn signed(secret: &[u8], body: &[u8], signature: &str) -> bool {
-    let Some(given) = crate::base64::decode(signature) else {
+    let Ok(given) = STANDARD.decode(signature) else {
         return false;
     };
     jwt::mac(secret, body).verify_slice(&given).is_ok()
@@ -162,14 +181,14 @@ pub fn signed(secret: &[u8], body: &[u8], signature: &str) -> bool {
 
 /// The signature Orchestrator sends for `body` (for the emulator's and the tests' use).
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
-    crate::base64::encode(jwt::mac(secret, body).finalize().into_bytes())
+    STANDARD.encode(jwt::mac(secret, body).finalize().into_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SECRET: &str = "whsec";
+    const SECRET: &str = "whsec-0123456789abcdef";
 
     fn settings() -> (RouteSettings, JobEndSettings) {
         (
@@ -196,18 +215,27 @@ mod tests {
     }
 
     #[test]
-    fn a_signed_completed_event_gives_its_end() {
+    fn a_signed_completed_event_names_its_job_and_nothing_else() {
         let body = r#"{"Type":"job.completed","EventId":"e1","Job":{"Id":7,"Key":"0F8FAD5B-D9CB-469F-A165-70867728950E","State":"Successful","Info":"Job completed","OutputArguments":"{\"paid\":true}","Release":{"ProcessKey":"InvoiceBot"}},"TenantId":1}"#;
         let r = signed_call(body);
         assert_eq!(r.reply.status, 200);
-        assert_eq!(r.ends.len(), 1);
-        let end = &r.ends[0];
-        assert_eq!(end.job_key, "0f8fad5b-d9cb-469f-a165-70867728950e");
-        assert_eq!(end.output_arguments, Some(json!({"paid": true})));
+        assert_eq!(
+            r.jobs,
+            vec![JobSignal {
+                job_id: 7,
+                job_key: "0f8fad5b-d9cb-469f-a165-70867728950e".into()
+            }]
+        );
+        // State, Info and OutputArguments are not taken from the body.
+        let out = serde_json::to_value(&r.jobs).unwrap();
+        assert_eq!(
+            out,
+            json!([{"jobId": 7, "jobKey": "0f8fad5b-d9cb-469f-a165-70867728950e"}])
+        );
     }
 
     #[test]
-    fn jobs_as_a_list_or_an_object_and_outputs_of_every_shape() {
+    fn jobs_as_a_list_or_an_object_whatever_their_arguments() {
         for (jobs, n) in [
             (
                 r#""Jobs":[{"Id":1,"Key":"a","State":"Faulted","OutputArguments":null},{"Id":2,"Key":"b","State":"Faulted","OutputArguments":{}}]"#,
@@ -216,19 +244,16 @@ mod tests {
             (r#""Jobs":{"Id":3,"Key":"c","State":"Stopping"}"#, 1),
         ] {
             let r = signed_call(&format!(r#"{{"Type":"job.stopped",{jobs}}}"#));
-            assert_eq!((r.reply.status, r.ends.len()), (200, n), "{jobs}");
+            assert_eq!((r.reply.status, r.jobs.len()), (200, n), "{jobs}");
         }
-        let r =
-            signed_call(r#"{"Type":"job.stopped","Jobs":{"Id":3,"Key":"c","State":"Stopping"}}"#);
-        assert_eq!(r.ends[0].state, "Stopped");
     }
 
     #[test]
     fn other_events_are_acknowledged_and_do_nothing() {
         let r = signed_call(r#"{"Type":"job.started","Job":{"Id":1,"Key":"a","State":"Running"}}"#);
-        assert_eq!((r.reply.status, r.ends.len()), (200, 0));
+        assert_eq!((r.reply.status, r.jobs.len()), (200, 0));
         let r = signed_call(r#"{"Type":"queueItem.added"}"#);
-        assert_eq!((r.reply.status, r.ends.len()), (200, 0));
+        assert_eq!((r.reply.status, r.jobs.len()), (200, 0));
     }
 
     #[test]

@@ -2,14 +2,15 @@
 //! (`GET Jobs({id})`) or by key (`GetByKey(identifier=…)`), stopping it (`StopJobs`), and
 //! the job as the package hands it on, with `OutputArguments` parsed.
 
-use crate::json::Value;
+use serde_json::Value;
 
 use super::{parse_error, Scope};
-use crate::config::{Folder, JobRef};
+use crate::config::JobRef;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response};
-use crate::json;
-use crate::json::{FromJson, ToJson};
+use crate::types::{Folder, JobDetails, StopStrategy};
+use serde::Deserialize;
+use serde_json::json;
 
 /// The states a job does not leave.
 pub const FINAL_STATES: [&str; 3] = ["Successful", "Faulted", "Stopped"];
@@ -17,45 +18,6 @@ pub const FINAL_STATES: [&str; 3] = ["Successful", "Faulted", "Stopped"];
 /// Whether a job in `state` has ended.
 pub fn is_final(state: &str) -> bool {
     FINAL_STATES.contains(&state)
-}
-
-/// A job as `getUiPathJob`, `waitForUiPathJob` and `stopUiPathJob` resolve it (API.md).
-#[derive(Debug, Clone, PartialEq)]
-pub struct JobDetails {
-    /// Numeric id.
-    pub id: i64,
-    /// GUID.
-    pub key: String,
-    /// `Pending`, `Running`, ..., `Successful`, `Faulted`, `Stopped`.
-    pub state: String,
-    /// Orchestrator's `Info` (the fault message of a faulted job).
-    pub info: Option<String>,
-    /// `OutputArguments`, parsed from the JSON string Orchestrator gives.
-    pub output_arguments: Option<Value>,
-    /// ISO 8601, as Orchestrator gave it.
-    pub start_time: Option<String>,
-    /// ISO 8601, as Orchestrator gave it.
-    pub end_time: Option<String>,
-    /// The release's name.
-    pub release_name: String,
-    /// The `Reference` the job was started with.
-    pub reference: Option<String>,
-}
-
-impl ToJson for JobDetails {
-    fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "key": self.key,
-            "state": self.state,
-            "info": self.info,
-            "outputArguments": self.output_arguments,
-            "startTime": self.start_time,
-            "endTime": self.end_time,
-            "releaseName": self.release_name,
-            "reference": self.reference,
-        })
-    }
 }
 
 /// A parsed job, and what could not be read in it (a warning to log, not an error).
@@ -67,20 +29,86 @@ pub struct ParsedJob {
     pub warning: Option<String>,
 }
 
-impl FromJson for ParsedJob {
-    /// An entity of a `Jobs` collection (see [`parse_job`]).
-    fn from_json(entity: &Value) -> std::result::Result<ParsedJob, String> {
-        parse_job(entity).map_err(|_| "a job without Id, Key and State".into())
-    }
+/// A job entity as Orchestrator writes it (PascalCase): in `Jobs` collections, in a read
+/// by id or key, and in webhook events (which carry `Release.Name` instead of
+/// `ReleaseName`, and `OutputArguments` as a string, an object, `{}` or null).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct JobEntity {
+    /// Numeric id.
+    pub id: i64,
+    /// GUID.
+    pub key: String,
+    /// State.
+    pub state: String,
+    /// The fault message of a faulted job.
+    #[serde(default)]
+    pub info: Option<String>,
+    /// A JSON string (an object or `{}` in webhook events), or null.
+    #[serde(default)]
+    pub output_arguments: Option<Value>,
+    /// ISO 8601.
+    #[serde(default)]
+    pub start_time: Option<String>,
+    /// ISO 8601.
+    #[serde(default)]
+    pub end_time: Option<String>,
+    /// The release's name, in reads.
+    #[serde(default)]
+    pub release_name: Option<String>,
+    /// The release, in webhook events.
+    #[serde(default)]
+    pub release: Option<ReleaseName>,
+    /// The start's `Reference`.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
-/// `SoftStop` (the default: the robot finishes its current activity) or `Kill`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopStrategy {
-    /// Ask the process to stop.
-    SoftStop,
-    /// End it at once.
-    Kill,
+/// `Release: { Name }` of a webhook's job.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReleaseName {
+    /// The release's name.
+    #[serde(rename = "Name", default)]
+    pub name: Option<String>,
+}
+
+impl JobEntity {
+    /// The job as the package hands it out, `OutputArguments` parsed.
+    pub fn parsed(self) -> ParsedJob {
+        let mut warning = None;
+        let output_arguments = match self.output_arguments {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    warning = Some(format!(
+                        "OutputArguments of job {} is not JSON; outputArguments is null",
+                        self.id
+                    ));
+                    None
+                }
+            },
+            Some(other) => Some(other),
+        };
+        ParsedJob {
+            job: JobDetails {
+                id: self.id,
+                key: self.key,
+                state: self.state,
+                info: self.info,
+                output_arguments,
+                start_time: self.start_time,
+                end_time: self.end_time,
+                release_name: self
+                    .release_name
+                    .or_else(|| self.release.and_then(|r| r.name))
+                    .unwrap_or_default(),
+                reference: self.reference,
+            },
+            warning,
+        }
+    }
 }
 
 impl StopStrategy {
@@ -129,58 +157,25 @@ impl Scope<'_> {
     }
 }
 
-/// Reads a job from an OData entity (Orchestrator's PascalCase fields). Webhook events
-/// carry the same shape, with `OutputArguments` as a string, an object, `{}` or null.
-pub fn parse_job(entity: &Value) -> Result<ParsedJob> {
-    let e = match entity.get("value") {
-        Some(v @ Value::Object(_)) => v,
-        _ => entity,
-    };
-    let text = |name: &str| e.get(name).and_then(Value::as_str).map(str::to_string);
-    let (Some(id), Some(key), Some(state)) = (
-        e.get("Id").and_then(Value::as_i64),
-        text("Key"),
-        text("State"),
-    ) else {
-        return Err(Error::new(
-            ErrorCode::OrchestratorError,
-            format!(
-                "unexpected job answer from Orchestrator (no Id, Key and State): {}",
-                super::excerpt(&crate::json::to_string(entity))
-            ),
-        ));
-    };
-    let mut warning = None;
-    let output_arguments = match e.get("OutputArguments") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => match json::from_str(s) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                warning = Some(format!(
-                    "OutputArguments of job {id} is not JSON; outputArguments is null"
-                ));
-                None
-            }
-        },
-        Some(other) => Some(other.clone()),
-    };
-    Ok(ParsedJob {
-        job: JobDetails {
-            id,
-            key,
-            state,
-            info: text("Info"),
-            output_arguments,
-            start_time: text("StartTime"),
-            end_time: text("EndTime"),
-            release_name: text("ReleaseName")
-                .or_else(|| e["Release"]["Name"].as_str().map(str::to_string))
-                .unwrap_or_default(),
-            reference: text("Reference"),
-        },
-        warning,
-    })
+/// Reads a job from an answer's body: the entity, or `{ value: entity }`.
+pub fn parse_job(body: &str) -> Result<ParsedJob> {
+    /// An entity wrapped in `value`, as some OData answers have it.
+    #[derive(Deserialize)]
+    struct Wrapped {
+        value: JobEntity,
+    }
+    serde_json::from_str::<JobEntity>(body)
+        .or_else(|_| serde_json::from_str::<Wrapped>(body).map(|w| w.value))
+        .map(JobEntity::parsed)
+        .map_err(|_| {
+            Error::new(
+                ErrorCode::OrchestratorError,
+                format!(
+                    "unexpected job answer from Orchestrator (no Id, Key and State): {}",
+                    super::excerpt(body)
+                ),
+            )
+        })
 }
 
 /// A failed job request: 404 or OData error 1002 is `JOB_NOT_FOUND`; the rest as any
@@ -246,7 +241,7 @@ mod tests {
             assert!(r
                 .url
                 .ends_with("/odata/Jobs/UiPath.Server.Configuration.OData.StopJobs"));
-            let body: Value = crate::json::from_str(r.body.unwrap().expose()).unwrap();
+            let body: Value = serde_json::from_str(r.body.unwrap().expose()).unwrap();
             assert_eq!(body, json!({"jobIds": [42], "strategy": "Kill"}));
         });
     }
@@ -254,7 +249,7 @@ mod tests {
     #[test]
     fn output_arguments_as_string_object_empty_null_or_malformed() {
         let job = |out: Value| {
-            parse_job(&json!({"@odata.context": "x", "Id": 7, "Key": "k", "State": "Successful", "OutputArguments": out, "ReleaseName": "InvoiceBot", "Info": "Job completed"}))
+            parse_job(&json!({"@odata.context": "x", "Id": 7, "Key": "k", "State": "Successful", "OutputArguments": out, "ReleaseName": "InvoiceBot", "Info": "Job completed"}).to_string())
                 .unwrap()
         };
         let p = job(json!("{\"paid\":true}"));
@@ -273,10 +268,11 @@ mod tests {
         let bad = job(json!("{not json"));
         assert_eq!(bad.job.output_arguments, None);
         assert!(bad.warning.unwrap().contains("job 7"));
-        assert!(parse_job(&json!({"message": "x"})).is_err());
+        assert!(parse_job(r#"{"message": "x"}"#).is_err());
         let webhook =
-            parse_job(&json!({"Id": 8, "Key": "k8", "State": "Faulted", "Release": {"Name": "R"}}))
+            parse_job(r#"{"Id": 8, "Key": "k8", "State": "Faulted", "Release": {"Name": "R"}}"#)
                 .unwrap();
+        assert!(parse_job(r#"{"value": {"Id": 9, "Key": "k9", "State": "Running"}}"#).is_ok());
         assert_eq!(webhook.job.release_name, "R");
     }
 

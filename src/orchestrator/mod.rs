@@ -6,18 +6,20 @@ mod jobs;
 mod releases;
 mod start;
 
-pub use jobs::{is_final, job_error, parse_job, JobDetails, ParsedJob, StopStrategy, FINAL_STATES};
+pub use jobs::{is_final, job_error, parse_job, JobEntity, ParsedJob, FINAL_STATES};
 pub use releases::{choose_release, compare_versions, Release};
-pub use start::{input_arguments, start_info, Job, JobStart};
+pub use start::{input_arguments, start_info, Job, JobStart, StartInfo};
 
-use crate::json::Value;
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
 
-use crate::config::Folder;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request, Response};
-use crate::json::FromJson;
 use crate::odata;
 use crate::secret::Secret;
+use crate::types::Folder;
 use crate::urlencode;
 
 /// An authenticated client context: base URL, token, tenant and folder headers.
@@ -100,19 +102,21 @@ pub fn ids_text(ids: impl IntoIterator<Item = i64>, separator: &str) -> String {
 /// `X-UIPATH-FolderPath-Encoded`: base64 of the path in UTF-16LE.
 pub fn encode_folder_path(path: &str) -> String {
     let bytes: Vec<u8> = path.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    crate::base64::encode(bytes)
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// Reads an OData collection answer's `value` array.
-pub fn parse_collection<T: FromJson>(response: &Response, what: &str) -> Result<Vec<T>> {
-    let items = |body: Value| -> std::result::Result<Vec<T>, String> {
-        match body.get("value") {
-            Some(items @ Value::Array(_)) => Vec::from_json(items),
-            _ => Err("no value array".into()),
-        }
-    };
-    crate::json::from_str(&response.body)
-        .and_then(items)
+/// An OData collection answer: `{ "@odata.context": …, "value": [ … ] }`.
+#[derive(Debug, Deserialize)]
+pub struct Collection<T> {
+    /// The entities.
+    pub value: Vec<T>,
+}
+
+/// Reads an OData collection answer's `value` array; an entity that is not a `T` fails
+/// the whole answer.
+pub fn parse_collection<T: DeserializeOwned>(response: &Response, what: &str) -> Result<Vec<T>> {
+    serde_json::from_str::<Collection<T>>(&response.body)
+        .map(|c| c.value)
         .map_err(|e| {
             Error::new(
                 ErrorCode::OrchestratorError,
@@ -128,13 +132,13 @@ pub fn parse_collection<T: FromJson>(response: &Response, what: &str) -> Result<
 /// Maps an Orchestrator error answer to the package's error, keeping status,
 /// `errorCode` and `traceId`. `action` says what was being done, for the message.
 pub fn parse_error(response: &Response, action: &str, folder: Option<&Folder>) -> Error {
-    let body: Value = crate::json::from_str(&response.body).unwrap_or(Value::Null);
+    let body: Value = serde_json::from_str::<Value>(&response.body).unwrap_or(Value::Null);
     // Orchestrator's own shape is {message, errorCode, traceId}; OData parse errors
     // come as {error: {code, message}}.
     let message = body["message"]
         .as_str()
         .or_else(|| body["error"]["message"].as_str())
-        .map(str::to_string)
+        .map(|m| crate::quote::quote(m, 300))
         .unwrap_or_else(|| excerpt(&response.body));
     let uipath_code = body["errorCode"].as_i64();
     let trace_id = body["traceId"].as_str().map(str::to_string);
@@ -176,14 +180,14 @@ pub fn parse_error(response: &Response, action: &str, folder: Option<&Folder>) -
     }
 }
 
-/// The first 300 characters of a body, for messages.
+/// The first 300 characters of a body, quoted (control characters escaped), for
+/// messages and log lines: Orchestrator's text is outside text.
 pub fn excerpt(body: &str) -> String {
     let trimmed = body.trim();
-    match trimmed.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &trimmed[..i]),
-        None if trimmed.is_empty() => "(empty body)".into(),
-        None => trimmed.to_string(),
+    if trimmed.is_empty() {
+        return "(empty body)".into();
     }
+    crate::quote::quote(trimmed, 300)
 }
 
 #[cfg(test)]

@@ -3,18 +3,18 @@
 
 use std::cmp::Ordering;
 
-use crate::json::Value;
+use serde::Deserialize;
 
 use super::Scope;
-use crate::config::Folder;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::{Method, Request};
-use crate::json::{self, FromJson};
 use crate::odata;
+use crate::types::Folder;
 use crate::urlencode;
 
-/// A release (process) as `GET /odata/Releases` lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A release (process) as `GET /odata/Releases` lists it (PascalCase fields).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Release {
     /// Numeric id.
     pub id: i64,
@@ -26,19 +26,6 @@ pub struct Release {
     pub process_key: String,
     /// Package version.
     pub process_version: String,
-}
-
-impl FromJson for Release {
-    /// Orchestrator's entity (PascalCase fields).
-    fn from_json(entity: &Value) -> Result<Release, String> {
-        Ok(Release {
-            id: json::required_integer(entity, "Id")?,
-            key: json::required_text(entity, "Key")?,
-            name: json::required_text(entity, "Name")?,
-            process_key: json::required_text(entity, "ProcessKey")?,
-            process_version: json::required_text(entity, "ProcessVersion")?,
-        })
-    }
 }
 
 impl Scope<'_> {

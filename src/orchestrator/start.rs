@@ -1,19 +1,20 @@
 //! Starting jobs: the `InputArguments` with the callback fields, the `startInfo` of
 //! StartJobs, and the look-up by `Reference` that tells whether a lost start happened.
 
-use crate::json::{Map, Value};
+use serde_json::{Map, Value};
 
-use super::{Release, Scope};
+use super::{JobEntity, Release, Scope};
 use crate::config::{Conversation, JobSettings};
 use crate::http::{Method, Request};
-use crate::json;
-use crate::json::{FromJson, ToJson};
 use crate::odata;
 use crate::secret::Secret;
 use crate::urlencode;
+use serde::Serialize;
+use serde_json::json;
 
-/// A job as StartJobs and `Jobs` return it (the fields the package passes on).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A job as StartJobs and `Jobs` return it (the fields the package passes on), and as
+/// `JobStart.jobs` hands it out (`id`, `key`, `state`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Job {
     /// Numeric id.
     pub id: i64,
@@ -23,25 +24,19 @@ pub struct Job {
     pub state: String,
 }
 
-impl FromJson for Job {
-    /// Orchestrator's entity (`Id`, `Key`, `State`).
-    fn from_json(entity: &Value) -> Result<Job, String> {
-        Ok(Job {
-            id: json::required_integer(entity, "Id")?,
-            key: json::required_text(entity, "Key")?,
-            state: json::required_text(entity, "State")?,
-        })
-    }
-}
-
-impl ToJson for Job {
-    fn to_json(&self) -> Value {
-        json!({ "id": self.id, "key": self.key, "state": self.state })
+impl From<JobEntity> for Job {
+    fn from(e: JobEntity) -> Job {
+        Job {
+            id: e.id,
+            key: e.key,
+            state: e.state,
+        }
     }
 }
 
 /// What `startUiPathJob` resolves to (API.md).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct JobStart {
     /// The release's GUID.
     pub release_key: String,
@@ -53,23 +48,40 @@ pub struct JobStart {
     pub reference: String,
     /// One entry per job Orchestrator created.
     pub jobs: Vec<Job>,
+    /// Whether the `uipath` module in this process tracks the jobs for their end; set by
+    /// the boundary, which knows whether there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracked: Option<bool>,
 }
 
-impl ToJson for JobStart {
-    fn to_json(&self) -> Value {
-        json!({
-            "releaseKey": self.release_key,
-            "processKey": self.process_key,
-            "processVersion": self.process_version,
-            "reference": self.reference,
-            "jobs": self.jobs,
-        })
-    }
+/// The `startInfo` of a StartJobs call (`shared/uipath-api.md`, "Starting jobs").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StartInfo {
+    /// The release's GUID.
+    pub release_key: String,
+    /// `ModernJobsCount`, `All`, ...
+    pub strategy: String,
+    /// How many jobs.
+    pub jobs_count: i64,
+    /// A JSON *string* holding the input arguments object.
+    pub input_arguments: String,
+    /// The caller-chosen id stored on every job.
+    pub reference: String,
+    /// `Specific`: the robots.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub robot_ids: Vec<i64>,
+    /// Machine sessions to run on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub machine_session_ids: Vec<i64>,
+    /// `RobotCount`: how many robots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_of_robots: Option<i64>,
 }
 
 impl Scope<'_> {
     /// The StartJobs call.
-    pub fn start_jobs_request(&self, start_info: &Value) -> Request {
+    pub fn start_jobs_request(&self, start_info: &StartInfo) -> Request {
         self.request(
             Method::Post,
             "Jobs/UiPath.Server.Configuration.OData.StartJobs",
@@ -115,22 +127,15 @@ pub fn start_info(
     release: &Release,
     input: &Map<String, Value>,
     reference: &str,
-) -> Value {
-    let mut info = json!({
-        "ReleaseKey": release.key,
-        "Strategy": settings.strategy,
-        "JobsCount": settings.jobs_count,
-        "InputArguments": json::map_to_string(input),
-        "Reference": reference,
-    });
-    if !settings.robot_ids.is_empty() {
-        info["RobotIds"] = json!(settings.robot_ids);
+) -> StartInfo {
+    StartInfo {
+        release_key: release.key.clone(),
+        strategy: settings.strategy.clone(),
+        jobs_count: settings.jobs_count,
+        input_arguments: crate::types::json_text(input),
+        reference: reference.to_string(),
+        robot_ids: settings.robot_ids.clone(),
+        machine_session_ids: settings.machine_session_ids.clone(),
+        no_of_robots: (settings.strategy == "RobotCount").then_some(settings.jobs_count),
     }
-    if !settings.machine_session_ids.is_empty() {
-        info["MachineSessionIds"] = json!(settings.machine_session_ids);
-    }
-    if settings.strategy == "RobotCount" {
-        info["NoOfRobots"] = json!(settings.jobs_count);
-    }
-    info
 }

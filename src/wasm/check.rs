@@ -2,20 +2,18 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::exports::{to_js, to_js_error};
-use super::fetch::FetchTransport;
-use super::host;
+use super::convert::{free_form, to_js, to_js_error};
+use super::transport::HostTransport;
 use crate::config::ConfigLayers;
 use crate::error::Result;
 use crate::flow::{self, CheckInput};
-use crate::json::ToJson;
 
 /// `moduleConfig({ schema, global, env, bot })` → the config the module sees, merged as
 /// Botpress v12 merges it (`env` is the process environment as an object).
 #[wasm_bindgen(js_name = moduleConfig)]
 pub fn module_config(layers: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
-        let layers = host::to_json(&layers, "layers")?;
+        let layers = free_form(&layers, "layers")?;
         let env = layers
             .get("env")
             .and_then(|e| e.as_object())
@@ -42,8 +40,8 @@ pub fn module_config(layers: JsValue) -> Result<JsValue, JsValue> {
 /// report, not thrown.
 #[wasm_bindgen(js_name = checkSetup)]
 pub async fn check_setup(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let config = host::to_json(&config, "config").map_err(to_js_error)?;
-    let options = host::to_json(&options, "options").map_err(to_js_error)?;
+    let config = free_form(&config, "config").map_err(to_js_error)?;
+    let options = free_form(&options, "options").map_err(to_js_error)?;
     let text = |name: &str| {
         options
             .get(name)
@@ -56,6 +54,6 @@ pub async fn check_setup(config: JsValue, options: JsValue) -> Result<JsValue, J
         process: text("process"),
         external_url: text("externalUrl"),
     };
-    let report = flow::check(&FetchTransport { logger: None }, &input).await;
-    to_js(&report.to_json()).map_err(to_js_error)
+    let report = flow::check(&HostTransport { logger: None }, &input).await;
+    to_js(&report).map_err(to_js_error)
 }

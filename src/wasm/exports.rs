@@ -1,27 +1,19 @@
 //! Every `#[wasm_bindgen]` export of the package (API.md).
 
-use std::rc::Rc;
-
-use crate::json::Value;
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use super::fetch::FetchTransport;
-use super::host::{self, Bp};
+use super::convert::{event_fields, free_form, to_js, to_js_error};
+use super::host::Bp;
+use super::transport::{has_local_issuer, set_host_transport, HostTransport};
+use super::{state, tracker};
 use crate::config::{
     Conversation, JobCall, JobQuery, JobSettings, DEFAULT_TIMEOUT_MS, DEFAULT_TOKEN_SECONDS,
 };
 use crate::duration;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fields;
-use crate::flow::{self, TokenCache};
-use crate::json::{self, ToJson};
+use crate::flow;
 use crate::orchestrator;
-
-thread_local! {
-    // One cache per loaded package (one per Botpress process); wasm has one thread.
-    pub(super) static TOKENS: Rc<TokenCache> = Rc::new(TokenCache::default());
-}
 
 /// `startUiPathJob(bp, event, args) → Promise<JobStart>` (API.md).
 #[wasm_bindgen(js_name = startUiPathJob)]
@@ -35,24 +27,22 @@ pub async fn start_uipath_job(
 
 async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
     let bp = Bp::from_js(bp)?;
-    let conversation = Conversation::from_event(&host::event_fields(&event)?)?;
-    let args = host::to_json(&args, "args")?;
+    let conversation = Conversation::from_event(&event_fields(event)?)?;
+    let args = free_form(&args, "args")?;
     let module_config = bp.module_config(&conversation.bot_id).await?;
     let settings = JobSettings::parse(&args, &module_config)?;
     // With the module's issuer in this process, the token is issued here: no server
     // token (a JWT Botpress signs on every getAxiosConfigForBot) is needed.
     let botpress = match settings.botpress_token_seconds {
-        Some(_) if !super::fetch::has_local_issuer() => {
-            bp.botpress_endpoint(&conversation.bot_id).await?
-        }
+        Some(_) if !has_local_issuer() => bp.botpress_endpoint(&conversation.bot_id).await?,
         _ => None,
     };
     let logger = bp.bot_logger(&conversation.bot_id);
-    let transport = FetchTransport {
+    let transport = HostTransport {
         logger: logger.clone(),
     };
-    let cache = TOKENS.with(Rc::clone);
-    let started = flow::start_job(
+    let cache = state::tokens();
+    let mut started = flow::start_job(
         &transport,
         &cache,
         &settings,
@@ -72,7 +62,7 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
             started.reference
         ));
     }
-    let tracked = super::job_ends::track(
+    let tracked = tracker::track(
         &settings,
         &module_config,
         &conversation,
@@ -80,9 +70,8 @@ async fn start(bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
         logger.as_ref(),
     )
     .await;
-    let mut out = started.to_json();
-    out["tracked"] = Value::Bool(tracked);
-    to_js(&out)
+    started.tracked = Some(tracked);
+    to_js(&started)
 }
 
 /// `getUiPathJob(bp, event, args) → Promise<Job>` (API.md, "Jobs after the start").
@@ -123,19 +112,15 @@ pub async fn stop_uipath_job(
 
 async fn job_call(call: JobCall, bp: JsValue, event: JsValue, args: JsValue) -> Result<JsValue> {
     let bp = Bp::from_js(bp)?;
-    let event = host::event_fields(&event)?;
-    let bot_id = match fields::present(event.get("botId")) {
-        Some(v) => fields::string("event.botId", v)?,
-        None => return Err(Error::config("event.botId is missing")),
-    };
-    let args = host::to_json(&args, "args")?;
+    let bot_id = event_fields(event)?.bot_id()?;
+    let args = free_form(&args, "args")?;
     let module_config = bp.module_config(&bot_id).await?;
     let query = JobQuery::parse(call, &args, &module_config)?;
     let logger = bp.bot_logger(&bot_id);
-    let transport = FetchTransport {
+    let transport = HostTransport {
         logger: logger.clone(),
     };
-    let cache = TOKENS.with(Rc::clone);
+    let cache = state::tokens();
     let outcome = match call {
         JobCall::Get => flow::get_job(&transport, &cache, &query).await,
         JobCall::Wait => flow::wait_for_job(&transport, &cache, &query).await,
@@ -146,7 +131,7 @@ async fn job_call(call: JobCall, bp: JsValue, event: JsValue, args: JsValue) -> 
             l.warn_line(w);
         }
     }
-    to_js(&outcome.job.to_json())
+    to_js(&outcome.job)
 }
 
 /// `getBotpressToken(bp, event, options?) → Promise<string>` (API.md).
@@ -161,8 +146,8 @@ pub async fn get_botpress_token(
 
 async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue> {
     let bp = Bp::from_js(bp)?;
-    let conversation = Conversation::from_event(&host::event_fields(&event)?)?;
-    let options = host::to_json(&options, "options")?;
+    let conversation = Conversation::from_event(&event_fields(event)?)?;
+    let options = free_form(&options, "options")?;
     let seconds = match fields::present(options.get("expiresIn")) {
         Some(v) => duration::parse_value(v, "options.expiresIn")?,
         None => DEFAULT_TOKEN_SECONDS,
@@ -173,12 +158,12 @@ async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue>
     };
     // With the module's issuer in this process, no server token (a JWT Botpress signs on
     // every getAxiosConfigForBot) and no request are needed.
-    let endpoint = if super::fetch::has_local_issuer() {
+    let endpoint = if has_local_issuer() {
         None
     } else {
         bp.botpress_endpoint(&conversation.bot_id).await?
     };
-    let transport = FetchTransport {
+    let transport = HostTransport {
         logger: bp.bot_logger(&conversation.bot_id),
     };
     let token = flow::botpress_token(
@@ -193,56 +178,26 @@ async fn token(bp: JsValue, event: JsValue, options: JsValue) -> Result<JsValue>
 }
 
 /// Sets the transport this package sends requests through (the shim's keep-alive,
-/// proxy-aware one): `(method, url, headers, body, timeoutMs) → Promise<{ status,
-/// headers, body }>`, headers as `name: value` lines; a rejection named `TimeoutError`
-/// is a timeout (see `wasm/fetch.rs`). Without one, requests fail with a clear error.
+/// proxy-aware one): `(method, url, headers, body, timeoutMs, maxBytes) → Promise<{
+/// status, headers, body }>`, headers as flat arrays of name, value pairs; a rejection
+/// named `TimeoutError` is a timeout, one named `AnswerTooLarge` an answer past
+/// `maxBytes` (see `wasm/transport.rs`). Without one, requests fail with a clear error.
 /// Nothing of the host is patched.
+#[wasm_bindgen(js_name = setTransport)]
+pub fn set_transport(transport: Option<js_sys::Function>) {
+    set_host_transport(transport);
+}
+
+/// The name `setTransport` had up to 0.1 (the transport was once a `fetch`); the same.
 #[wasm_bindgen(js_name = setFetch)]
-pub fn set_fetch(fetch: Option<js_sys::Function>) {
-    super::fetch::set_custom_fetch(fetch);
+pub fn set_fetch(transport: Option<js_sys::Function>) {
+    set_host_transport(transport);
 }
 
 /// The package version, so a bot can log which build it runs.
 #[wasm_bindgen]
 pub fn version() -> String {
     crate::VERSION.to_string()
-}
-
-/// A result for JS: our JSON text, parsed by the host's `JSON.parse` (one crossing; a
-/// `__proto__` key stays an own property).
-pub(super) fn to_js(value: &Value) -> Result<JsValue> {
-    js_sys::JSON::parse(&json::to_string(value)).map_err(|e| {
-        Error::config(format!(
-            "could not convert the result: {}",
-            host::js_message(&e)
-        ))
-    })
-}
-
-/// An `Error` with `name = 'UiPathError'`, `code`, and the HTTP details that exist.
-pub(super) fn to_js_error(error: Error) -> JsValue {
-    let js = js_sys::Error::new(&error.message());
-    js.set_name("UiPathError");
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&js, &k.into(), &v);
-    };
-    set("code", error.code.as_str().into());
-    if let Some(s) = error.status {
-        set("status", s.into());
-    }
-    if let Some(c) = error.uipath_error_code {
-        set("uipathErrorCode", (c as f64).into());
-    }
-    if let Some(t) = &error.trace_id {
-        set("traceId", t.into());
-    }
-    if let Some(r) = &error.reference {
-        set("reference", r.into());
-    }
-    if let Some(job) = error.job.as_deref().and_then(|j| to_js(&j.to_json()).ok()) {
-        set("job", job);
-    }
-    js.into()
 }
 
 /// A random job-reference suffix (not a secret: it only tells calls apart).

@@ -1,13 +1,13 @@
 //! Typed declarations of the Botpress v12 objects the package is handed (`bp`, `event`,
 //! the axios config), per `shared/botpress-v12.md`. Every call that may throw is `catch`.
 
-use crate::json;
-use crate::json::Value;
 use js_sys::{Object, Promise, Reflect};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::convert::{free_form, js_message};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::BotpressEndpoint;
 use crate::secret::Secret;
@@ -88,7 +88,7 @@ impl Bp {
         if value.is_undefined() || value.is_null() {
             return Ok(json!({}));
         }
-        to_json(&value, "the uipath module config")
+        free_form(&value, "the uipath module config")
     }
 
     /// The bot's own server address and credentials, from `getAxiosConfigForBot`.
@@ -159,38 +159,6 @@ impl Logger {
     }
 }
 
-/// The fields of a Botpress event the package reads (events are class instances with
-/// dates and circular state, so only these are copied).
-pub fn event_fields(event: &JsValue) -> Result<Value> {
-    if !event.is_object() {
-        return Err(Error::config("event must be the Botpress event object"));
-    }
-    let mut out = crate::json::Map::new();
-    for name in ["botId", "channel", "target", "threadId"] {
-        if let Some(s) = Reflect::get(event, &name.into())
-            .ok()
-            .and_then(|v| v.as_string())
-        {
-            out.insert(name.into(), Value::String(s));
-        }
-    }
-    Ok(Value::Object(out))
-}
-
-/// Converts plain JS data (args, options, module config) to JSON: the host's
-/// `JSON.stringify` (one crossing), then our parser.
-pub fn to_json(value: &JsValue, what: &str) -> Result<Value> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(json!({}));
-    }
-    let fail = |why: String| Error::config(format!("{what} must be plain JSON data: {why}"));
-    let text = js_sys::JSON::stringify(value)
-        .map_err(|e| fail(js_message(&e)))?
-        .as_string()
-        .ok_or_else(|| fail("it has no JSON form".into()))?;
-    crate::json::from_str(&text).map_err(fail)
-}
-
 /// Awaits a value that may or may not be a promise.
 async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(Promise::resolve(&value)).await
@@ -199,25 +167,4 @@ async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
 /// Wraps a caught JS error with its message, never dropping it.
 fn js_failure(code: ErrorCode, what: &str, error: &JsValue) -> Error {
     Error::new(code, format!("{what}: {}", js_message(error)))
-}
-
-/// The `message` of a thrown value, and of its `cause` when it has one.
-pub fn js_message(error: &JsValue) -> String {
-    let text = |v: &JsValue| -> Option<String> {
-        v.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| {
-                Reflect::get(v, &"message".into())
-                    .ok()
-                    .and_then(|m| m.as_string())
-            })
-            .or_else(|| v.as_string())
-    };
-    let mut message = text(error).unwrap_or_else(|| "unknown error".into());
-    if let Ok(cause) = Reflect::get(error, &"cause".into()) {
-        if let Some(c) = text(&cause) {
-            message = format!("{message} ({c})");
-        }
-    }
-    message
 }

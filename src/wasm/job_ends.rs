@@ -1,64 +1,94 @@
 //! The exports behind hearing a job's end (`API.md`, "Hearing back when a job ends"):
 //! the settings the module's timers need, the webhook's check, a delivery's event and
-//! text, the batched poll, and the tracking of a job `startUiPathJob` started.
+//! text, and the batched poll.
 
-use std::rc::Rc;
-
-use crate::json;
-use crate::json::Value;
-use js_sys::{Promise, Reflect};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use super::exports::{to_js, to_js_error, TOKENS};
-use super::fetch::FetchTransport;
-use super::host::{self, Logger};
-use super::routes::{body_of, limit_log, route_input};
-use crate::config::{Connection, Conversation, JobSettings};
-use crate::error::{Error, Result};
+use super::convert::{free_form, to_js, to_js_error, typed};
+use super::route_input::{self, body_of, limit_log, Common, WebhookInput};
+use super::state;
+use super::transport::HostTransport;
+use crate::config::Connection;
+use crate::error::Result;
 use crate::fields::Layers;
 use crate::flow;
-use crate::json::{FromJson, ToJson};
-use crate::module::{self, JobEnd, JobEndSettings, TrackedJob, WebhookRequest};
-use crate::orchestrator::JobStart;
+use crate::module::webhook_route::JobSignal;
+use crate::module::{self, JobEnd, JobEndSettings, RouteSettings, TrackedJob, WebhookRequest};
 
 /// The deadline of one poll page, milliseconds.
 const POLL_PAGE_TIMEOUT_MS: u64 = 30_000;
+
+/// What the module's timers need of the job-end settings.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Timers {
+    /// `null` when polling is off.
+    poll_interval_ms: Option<u64>,
+    track_for_ms: u64,
+    /// Whether a webhookSecret is set.
+    webhook: bool,
+}
 
 /// The module config of job ends, parsed: `{ pollIntervalMs (null when off), trackForMs,
 /// webhook (whether a webhookSecret is set) }`.
 #[wasm_bindgen(js_name = jobEndSettings)]
 pub fn job_end_settings(config: JsValue) -> Result<JsValue, JsValue> {
     let parse = || -> Result<JsValue> {
-        let s = JobEndSettings::parse(&host::to_json(&config, "config")?)?;
-        to_js(&json!({
-            "pollIntervalMs": s.poll_interval_ms,
-            "trackForMs": s.track_for_ms,
-            "webhook": s.webhook_secret.is_some(),
-        }))
+        let s = JobEndSettings::parse(&free_form(&config, "config")?)?;
+        to_js(&Timers {
+            poll_interval_ms: s.poll_interval_ms,
+            track_for_ms: s.track_for_ms,
+            webhook: s.webhook_secret.is_some(),
+        })
     };
     parse().map_err(to_js_error)
 }
 
+/// The webhook route's answer: the reply's fields and the jobs to look at.
+#[derive(Serialize)]
+struct WebhookAnswer<'a> {
+    status: u16,
+    body: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log: Option<&'a str>,
+    jobs: &'a [JobSignal],
+}
+
 /// The webhook route: `{ config, signature, contentType, body | parsedBody | tooLarge |
-/// timedOut, now, requestId, source }` → `{ status, body, log?, ends: [JobEnd] }`.
+/// timedOut, now, requestId, source }` → `{ status, body, log?, jobs: [{ jobId, jobKey }] }`.
 #[wasm_bindgen(js_name = checkWebhook)]
 pub fn check_webhook(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
-        let (input, routes) = route_input(&input)?;
-        let settings = JobEndSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
-        let body = body_of(&input);
+        let (common, webhook): (Common, WebhookInput) = route_input::read(&input)?;
+        let body = body_of(&input)?;
+        let routes = RouteSettings::parse(&common.config)?;
+        let settings = JobEndSettings::parse(&common.config)?;
         let request = WebhookRequest {
-            signature: input.get("signature").and_then(Value::as_str),
-            content_type: input.get("contentType").and_then(Value::as_str),
-            body,
+            signature: webhook.signature.as_deref(),
+            content_type: webhook.content_type.as_deref(),
+            body: body.body(),
         };
-        let mut answer = module::check_webhook(&routes, &settings, &request);
-        answer.reply = limit_log(answer.reply, &input);
-        to_js(&answer.to_json())
+        let answer = module::check_webhook(&routes, &settings, &request);
+        let reply = limit_log(answer.reply, &common);
+        to_js(&WebhookAnswer {
+            status: reply.status,
+            body: &reply.body,
+            log: reply.log.as_deref(),
+            jobs: &answer.jobs,
+        })
     };
     run().map_err(to_js_error)
+}
+
+/// `jobEndDelivery`'s input: the module config, the tracked row, the end.
+#[derive(Deserialize)]
+struct DeliveryInput {
+    #[serde(default)]
+    config: Value,
+    job: TrackedJob,
+    end: JobEnd,
 }
 
 /// What an end becomes in its conversation: `{ config, job: TrackedJob, end: JobEnd }` →
@@ -66,13 +96,19 @@ pub fn check_webhook(input: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = jobEndDelivery)]
 pub fn job_end_delivery(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
-        let input = host::to_json(&input, "input")?;
-        let settings = JobEndSettings::parse(input.get("config").unwrap_or(&Value::Null))?;
-        let job: TrackedJob = field(&input, "job")?;
-        let end: JobEnd = field(&input, "end")?;
-        to_js(&module::delivery(&settings, &job, &end).to_json())
+        let input: DeliveryInput = typed(input, "input")?;
+        let settings = JobEndSettings::parse(&input.config)?;
+        to_js(&module::delivery(&settings, &input.job, &input.end))
     };
     run().map_err(to_js_error)
+}
+
+/// `pollJobs`' input: the bot's module config and its tracked jobs.
+#[derive(Deserialize)]
+struct PollInput {
+    #[serde(default)]
+    config: Value,
+    jobs: Vec<TrackedJob>,
 }
 
 /// One poll of a bot's tracked jobs: `{ config (the bot's module config), jobs:
@@ -85,85 +121,50 @@ pub async fn poll_jobs(input: JsValue) -> Result<JsValue, JsValue> {
 }
 
 async fn poll(input: JsValue) -> Result<JsValue> {
-    let input = host::to_json(&input, "input")?;
-    let config = input.get("config").cloned().unwrap_or_default();
-    let jobs: Vec<TrackedJob> = field(&input, "jobs")?;
-    let connection = Connection::parse(&Layers::new(&json!({}), &config))?;
-    let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = jobs
+    let input: PollInput = typed(input, "input")?;
+    let connection = Connection::parse(&Layers::new(&json!({}), &input.config))?;
+    let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = input
+        .jobs
         .into_iter()
         .partition(|j| j.pollable && j.orchestrator == connection.orchestrator_url);
-    let transport = FetchTransport { logger: None };
-    let cache = TOKENS.with(Rc::clone);
-    let outcome = flow::poll_jobs(
+    let transport = HostTransport { logger: None };
+    let mut outcome = flow::poll_jobs(
         &transport,
-        &cache,
+        &state::tokens(),
         &connection,
         &readable,
         POLL_PAGE_TIMEOUT_MS,
     )
     .await;
-    let mut out = outcome.to_json();
-    out["skipped"] = skipped.iter().map(|j| json!(j.job_key)).collect();
-    to_js(&out)
+    outcome.skipped = skipped.into_iter().map(|j| j.job_key).collect();
+    to_js(&outcome)
 }
 
-fn field<T: FromJson>(input: &Value, name: &str) -> Result<T> {
-    T::from_json(input.get(name).unwrap_or(&Value::Null))
-        .map_err(|e| Error::config(format!("{name} is not what the module stored: {e}")))
+/// The tracked jobs a verified webhook named, read from Orchestrator one by one with the
+/// bot's module-config connection: `{ config, jobs: [TrackedJob] }` → the same answer
+/// as `pollJobs`. Only the ends found there are delivered; the webhook's own copy of the
+/// job is never used. Jobs on another Orchestrator than the config's are `skipped`.
+#[wasm_bindgen(js_name = readSignalledJobs)]
+pub async fn read_signalled_jobs(input: JsValue) -> Result<JsValue, JsValue> {
+    read_signalled(input).await.map_err(to_js_error)
 }
 
-/// Hands the jobs a start started to the module's tracker in this process, if the
-/// `uipath` module registered one under `Symbol.for('botpress-uipath/job-tracker')`.
-/// Answers whether they are tracked; a tracker that fails is logged, never thrown: the
-/// jobs have started.
-pub(super) async fn track(
-    settings: &JobSettings,
-    module_config: &Value,
-    conversation: &Conversation,
-    started: &JobStart,
-    logger: Option<&Logger>,
-) -> bool {
-    let Some(tracker) = local_tracker() else {
-        return false;
-    };
-    // Only jobs of the bot's own module-config connection can be polled later.
-    let own = Connection::parse(&Layers::new(&json!({}), module_config)).ok();
-    let pollable = own.as_ref() == Some(&settings.connection);
-    let rows = TrackedJob::of_start(
-        conversation,
-        settings.folder.as_ref(),
-        &settings.connection.orchestrator_url,
-        pollable,
-        started,
-    );
-    let result = async {
-        let rows = to_js(&rows.to_json())?;
-        let promise = tracker
-            .call1(&JsValue::UNDEFINED, &rows)
-            .map_err(|e| Error::config(host::js_message(&e)))?;
-        JsFuture::from(Promise::resolve(&promise))
-            .await
-            .map_err(|e| Error::config(host::js_message(&e)))
-    }
+async fn read_signalled(input: JsValue) -> Result<JsValue> {
+    let input: PollInput = typed(input, "input")?;
+    let connection = Connection::parse(&Layers::new(&json!({}), &input.config))?;
+    let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = input
+        .jobs
+        .into_iter()
+        .partition(|j| j.orchestrator == connection.orchestrator_url);
+    let transport = HostTransport { logger: None };
+    let mut outcome = flow::read_signalled_jobs(
+        &transport,
+        &state::tokens(),
+        &connection,
+        &readable,
+        POLL_PAGE_TIMEOUT_MS,
+    )
     .await;
-    match result {
-        Ok(_) => true,
-        Err(e) => {
-            if let Some(l) = logger {
-                l.warn_line(&format!(
-                    "the job(s) started, but the module could not track them, so their end will not be delivered: {}",
-                    e.detail
-                ));
-            }
-            false
-        }
-    }
-}
-
-fn local_tracker() -> Option<js_sys::Function> {
-    let key = js_sys::Symbol::for_("botpress-uipath/job-tracker");
-    Reflect::get(&js_sys::global(), &key)
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()
+    outcome.skipped = skipped.into_iter().map(|j| j.job_key).collect();
+    to_js(&outcome)
 }

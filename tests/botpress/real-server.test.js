@@ -18,7 +18,7 @@ const USER = 'user-42'
 // A bot whose flow waits for the job's end (the module's uipath-job event).
 const ENDS_BOT = 'uipath-ends-bot'
 const TOKEN_BOT = 'uipath-token-bot'
-const WEBHOOK_SECRET = 'tier4-webhook-secret'
+const WEBHOOK_SECRET = 'tier4-webhook-secret-7f3a'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
 

@@ -6,9 +6,9 @@ use std::cell::{Cell, RefCell};
 use botpress_uipath::http::{
     LocalTokenRequest, Method, Request, Response, Transport, TransportError,
 };
-use botpress_uipath::json;
-use botpress_uipath::json::Value;
 use botpress_uipath::secret::Secret;
+use serde_json::json;
+use serde_json::Value;
 
 pub type Handler = Box<dyn Fn(&Request, usize) -> Result<Response, TransportError>>;
 
@@ -104,17 +104,27 @@ impl std::future::Future for YieldOnce {
 }
 
 impl Transport for Fake {
-    async fn send(&self, request: &Request, _timeout_ms: u64) -> Result<Response, TransportError> {
+    async fn send(
+        &self,
+        request: &Request,
+        _timeout_ms: u64,
+        max_answer_bytes: u64,
+    ) -> Result<Response, TransportError> {
         self.sent.borrow_mut().push(request.clone());
         YieldOnce(false).await;
         self.sent_at.borrow_mut().push(self.clock.get());
         let n = self.count(request.url.split('?').next().unwrap_or_default());
-        for (m, frag, h) in &self.routes {
-            if *m == request.method && request.url.contains(frag) {
-                return h(request, n);
-            }
+        let answer = self
+            .routes
+            .iter()
+            .find(|(m, frag, _)| *m == request.method && request.url.contains(frag))
+            .map(|(_, _, h)| h(request, n))
+            .unwrap_or_else(|| ok(404, json!({"message": "no route", "errorCode": 1002})));
+        // As the host's transport does: an answer past the cap is not read.
+        match answer {
+            Ok(r) if r.body.len() as u64 > max_answer_bytes => Err(TransportError::TooLarge),
+            other => other,
         }
-        ok(404, json!({"message": "no route", "errorCode": 1002}))
     }
     fn now_ms(&self) -> u64 {
         self.clock.get()

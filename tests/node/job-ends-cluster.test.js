@@ -14,7 +14,7 @@ const { jobEndsOf } = require('../support/module')
 const { postgresDatabase, startPostgres } = require('../support/database')
 const uipath = require('../../js-shim')
 
-const SECRET = 'whsec-cluster'
+const SECRET = 'whsec-cluster-0123456789'
 const JOBS = 60
 let pg
 let orchestrator

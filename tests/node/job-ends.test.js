@@ -13,7 +13,7 @@ const { request, slowRequest } = require('../support/http')
 const { robot } = require('../emulator/robot')
 const uipath = require('../../js-shim')
 
-const WEBHOOK_SECRET = 'whsec-emu-7f3a'
+const WEBHOOK_SECRET = 'whsec-emu-7f3a-0123456789'
 const silent = robot({ messages: [], delayMs: 5, workMs: 150, output: { paid: true, invoice: 'INV-0042' } })
 let w
 let db
@@ -179,9 +179,21 @@ test('the webhook refuses what it cannot verify, and delivers nothing then', asy
   const lines = w.botpress.logs.map((l) => l.message).join('\n')
   assert.ok(lines.indexOf(WEBHOOK_SECRET) < 0, 'the secret is never logged')
   assert.ok(lines.indexOf('x'.repeat(100)) < 0, 'attacker text is not echoed')
+  // Signed with the real secret, but Orchestrator says the job is still running: a
+  // webhook is only a signal, so nothing is delivered.
+  const early = await request(base, 'POST', path, Object.assign({ 'X-UiPath-Signature': sign(body) }, json), body)
+  assert.strictEqual(early.status, 200, early.text)
+  assert.strictEqual(JSON.parse(early.text).delivered, 0)
+  assert.strictEqual(endsOf(held.id).length, 0, 'a running job is not ended by a webhook')
+  // The job ends (its own webhook call lost); a holder of the secret then sends an end
+  // with outputs of their choice: the outputs delivered are Orchestrator's.
+  w.orchestrator.webhooks.drop(1)
   w.orchestrator.endJob(emuJob, 'Successful', 'Job completed', { paid: false })
+  const lie = await request(base, 'POST', path, Object.assign({ 'X-UiPath-Signature': sign(body) }, json), body)
+  assert.strictEqual(lie.status, 200, lie.text)
   const real = await eventually('the real end', () => endsOf(held.id)[0])
   assert.deepStrictEqual(real.payload.outputArguments, { paid: false })
+  assert.strictEqual(endsOf(held.id).length, 1, 'once')
 })
 
 test('jobs started with action-only credentials are delivered by webhook only', async () => {

@@ -173,3 +173,17 @@ test('the module config supplies the connection, field by field', async () => {
     await world.close()
   }
 })
+
+test('a robot\'s __proto__ output argument stays an ordinary own key, and no prototype is set', async () => {
+  const job = await start('none')
+  const emuJob = w.orchestrator.jobs.find((j) => j.Id === job.id)
+  w.orchestrator.endJob(emuJob, 'Successful', 'Job completed', JSON.parse('{"__proto__": {"polluted": "yes"}, "paid": true}'))
+  const read = await uipath.getUiPathJob(w.bp, w.event(), conn({ jobId: job.id }))
+  const out = read.outputArguments
+  assert.ok(Object.prototype.hasOwnProperty.call(out, '__proto__'), 'an own key')
+  assert.deepStrictEqual(out.__proto__ === Object.prototype ? null : Object.getOwnPropertyDescriptor(out, '__proto__').value, { polluted: 'yes' })
+  assert.strictEqual(out.polluted, undefined, 'no prototype was set')
+  assert.strictEqual(Object.getPrototypeOf(out), Object.prototype)
+  assert.strictEqual({}.polluted, undefined, 'nothing global was polluted')
+  assert.strictEqual(out.paid, true)
+})

@@ -84,8 +84,9 @@ test('the jobs calls in both action modes: read, stop, wait', async () => {
   }
 })
 
-test('fetch: the package installs nothing global; its own transport carries every request', () => {
-  assert.strictEqual(uipath.fetchSource, 'node:http')
+test('the package installs nothing global; its own transport carries every request', () => {
+  assert.strictEqual(uipath.transportSource, 'node:http')
+  assert.strictEqual(uipath.fetchSource, 'node:http', 'the old name stays')
   const major = Number(process.versions.node.split('.')[0])
   // Node 12 and 16 have no fetch classes, and the package adds none.
   if (major < 18) {
@@ -157,7 +158,7 @@ function startProxy () {
 }
 
 test('the transport keeps its deadline (no answer, or one that stalls midway: TimeoutError) and fails at once on an answer cut off', async () => {
-  const { proxyAwareFetch } = require('../../js-shim/fetch')
+  const { proxyAwareRequest } = require('../../js-shim/transport')
   const server = http.createServer((req, res) => {
     if (req.url === '/silent') return // never answers
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
@@ -168,26 +169,68 @@ test('the transport keeps its deadline (no answer, or one that stalls midway: Ti
   const base = 'http://127.0.0.1:' + server.address().port
   try {
     for (const where of ['/silent', '/stalls']) {
-      await assert.rejects(proxyAwareFetch('GET', base + where, 'accept: application/json\n', undefined, 200), (err) => {
+      await assert.rejects(proxyAwareRequest('GET', base + where, ['accept', 'application/json'], undefined, 200, 1 << 20), (err) => {
         assert.strictEqual(err.name, 'TimeoutError', where + ': ' + err.message)
         return true
       })
     }
     // Cut off by the server: a network error, not a short body, and not a wait for the
     // deadline (which would end in a TimeoutError).
-    await assert.rejects(proxyAwareFetch('GET', base + '/cut', '', undefined, 30000), (err) => {
+    await assert.rejects(proxyAwareRequest('GET', base + '/cut', [], undefined, 30000, 1 << 20), (err) => {
       assert.notStrictEqual(err.name, 'TimeoutError', err.message)
       assert.ok(/closed before the answer was complete|aborted|socket hang up/.test(err.message), err.message)
       return true
     })
-    // A whole answer: status, header lines and body.
+    // A whole answer: status, header pairs and body.
     const cut = http.createServer((req, res) => res.end('{"ok":true}'))
     await new Promise((resolve) => cut.listen(0, '127.0.0.1', resolve))
-    const ok = await proxyAwareFetch('GET', 'http://127.0.0.1:' + cut.address().port + '/', '', undefined, 1000)
+    const ok = await proxyAwareRequest('GET', 'http://127.0.0.1:' + cut.address().port + '/', [], undefined, 1000, 1 << 20)
     assert.strictEqual(ok.status, 200)
     assert.strictEqual(ok.body, '{"ok":true}')
-    assert.ok(/^content-length: 11$/m.test(ok.headers), ok.headers)
+    const at = ok.headers.findIndex((h) => /^content-length$/i.test(h))
+    assert.strictEqual(ok.headers[at + 1], '11', JSON.stringify(ok.headers))
     await new Promise((resolve) => cut.close(resolve))
+  } finally {
+    server.closeAllConnections ? server.closeAllConnections() : null
+    await new Promise((resolve) => { server.close(() => resolve()); setTimeout(resolve, 500) })
+  }
+})
+
+test('the transport stops reading an answer past maxBytes (declared or streamed) and refuses a header with a line break', async () => {
+  const { proxyAwareRequest } = require('../../js-shim/transport')
+  const seen = []
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers)
+    if (req.url === '/declared') {
+      res.writeHead(200, { 'content-length': String(64 << 20) })
+      return res.write('x')
+    }
+    // Streamed without a length: chunks of 64 KiB, far past the cap, then more.
+    res.writeHead(200, { 'content-type': 'application/json' })
+    const chunk = Buffer.alloc(64 << 10, 0x20)
+    let sent = 0
+    const pump = () => {
+      while (sent < 256 && res.write(chunk)) sent++
+      if (sent < 256) res.once('drain', pump); else res.end()
+    }
+    pump()
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const base = 'http://127.0.0.1:' + server.address().port
+  try {
+    for (const where of ['/declared', '/streamed']) {
+      const before = process.memoryUsage().rss
+      await assert.rejects(proxyAwareRequest('GET', base + where, [], undefined, 10000, 1 << 20), (err) => {
+        assert.strictEqual(err.name, 'AnswerTooLarge', where + ': ' + err.message)
+        return true
+      })
+      assert.ok(process.memoryUsage().rss - before < (64 << 20), where + ': the answer was not kept')
+    }
+    const count = seen.length
+    await assert.rejects(
+      proxyAwareRequest('GET', base + '/x', ['X-UIPATH-FolderPath', 'Shared\r\nAuthorization: Bearer injected'], undefined, 1000, 1 << 20),
+      /refused to send the "X-UIPATH-FolderPath" header/)
+    assert.strictEqual(seen.length, count, 'nothing was sent')
   } finally {
     server.closeAllConnections ? server.closeAllConnections() : null
     await new Promise((resolve) => { server.close(() => resolve()); setTimeout(resolve, 500) })
@@ -243,9 +286,9 @@ test('https through a proxy: one CONNECT tunnel, kept and reused, with Proxy-Aut
   const proxy = await startProxy()
   try {
     // A fresh process: NODE_EXTRA_CA_CERTS is read when Node starts.
-    const script = "const f = require(process.argv[1]); (async () => { const out = []; for (let i = 0; i < 3; i++) { const r = await f.proxyAwareFetch('GET', process.argv[2] + '/odata/Jobs(' + i + ')', 'accept: application/json\\n', undefined, 5000); out.push([r.status, r.body]) } console.log(JSON.stringify(out)); process.exit(0) })().catch((e) => { console.error(e.message); process.exit(1) })"
+    const script = "const f = require(process.argv[1]); (async () => { const out = []; for (let i = 0; i < 3; i++) { const r = await f.proxyAwareRequest('GET', process.argv[2] + '/odata/Jobs(' + i + ')', ['accept', 'application/json'], undefined, 5000, 1 << 20); out.push([r.status, r.body]) } console.log(JSON.stringify(out)); process.exit(0) })().catch((e) => { console.error(e.message); process.exit(1) })"
     const proxyUrl = proxy.url.replace('http://', 'http://bot%40acme:p%3Ass@')
-    const child = childProcess.spawn(process.execPath, ['-e', script, path.join(__dirname, '..', '..', 'js-shim', 'fetch.js'), 'https://localhost:' + server.address().port],
+    const child = childProcess.spawn(process.execPath, ['-e', script, path.join(__dirname, '..', '..', 'js-shim', 'transport.js'), 'https://localhost:' + server.address().port],
       { env: Object.assign({}, process.env, { NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'), HTTPS_PROXY: proxyUrl, https_proxy: '', NO_PROXY: '', no_proxy: '' }) })
     let stdout = ''
     let stderr = ''

@@ -105,7 +105,12 @@ function createJobEnds (bp) {
     return true
   }
 
-  /** `POST …/mod/uipath/webhook`: verified by the core, then each tracked end delivered. */
+  /**
+   * `POST …/mod/uipath/webhook`: verified by the core, which answers the jobs the event
+   * names (id and key, nothing else). A webhook is a signal: each of those that is
+   * tracked and not delivered is read from Orchestrator with its bot's own connection,
+   * and only an end found there is delivered.
+   */
   async function webhook (req, res, id) {
     const config = await globalConfig(bp)
     const limits = core.routeSettings(config)
@@ -118,16 +123,39 @@ function createJobEnds (bp) {
       requestId: id,
       source: sourceOf(req)
     }, read))
-    let delivered = 0
-    if (answer.status === 200 && store) {
-      // The claim is the look-up: an untracked or already delivered job changes nothing.
-      for (const end of answer.ends) {
-        if (await deliver(null, end, 'webhook')) delivered++
-      }
+    if (answer.status === 200 && store && answer.jobs.length > 0) {
+      const delivered = await readAndDeliver(answer.jobs)
       answer.body = Object.assign({}, answer.body, { delivered: delivered })
     }
     if (read.tooLarge || read.timedOut) res.set('Connection', 'close')
     send(bp, req, res, answer)
+  }
+
+  /** The signalled jobs that are tracked and open, read per bot; each end found delivered. */
+  async function readAndDeliver (signals) {
+    const rows = await store.pending(signals.map((s) => s.jobKey))
+    // The id must match too: a key alone is not enough to name a tracked job.
+    const named = rows.filter((row) => signals.some((s) => s.jobKey === row.jobKey && s.jobId === row.jobId))
+    let delivered = 0
+    for (const [botId, list] of byBotOf(named)) {
+      let result
+      try {
+        const config = await bp.config.getModuleConfigForBot('uipath', botId)
+        result = await core.readSignalledJobs({ config: config, jobs: list })
+      } catch (err) {
+        log(botId).warn('[uipath] webhook: could not read ' + list.length + ' job(s) from Orchestrator: ' + err.message + '; the poller tries again')
+        continue
+      }
+      for (const line of result.errors.concat(result.warnings)) log(botId).warn('[uipath] webhook: ' + line)
+      if (result.skipped.length > 0) {
+        log(botId).warn('[uipath] webhook: ' + result.skipped.length + ' job(s) run on another Orchestrator than the bot\'s module config, so their end cannot be read and is not delivered')
+      }
+      const byKey = new Map(list.map((j) => [j.jobKey, j]))
+      for (const end of result.ends) {
+        if (byKey.has(end.jobKey) && await deliver(byKey.get(end.jobKey), end, 'webhook')) delivered++
+      }
+    }
+    return delivered
   }
 
   /**
@@ -145,13 +173,8 @@ function createJobEnds (bp) {
       const now = Date.now()
       await store.expire(now)
       const jobs = await store.open(now, ROUND_LIMIT)
-      const byBot = new Map()
-      for (const job of jobs) {
-        if (!byBot.has(job.botId)) byBot.set(job.botId, [])
-        byBot.get(job.botId).push(job)
-      }
       let delivered = 0
-      for (const [botId, list] of byBot) delivered += await pollBot(botId, list)
+      for (const [botId, list] of byBotOf(jobs)) delivered += await pollBot(botId, list)
       return { delivered: delivered, open: jobs.length }
     })().finally(() => { round = null })
     return round
@@ -190,6 +213,16 @@ function createJobEnds (bp) {
   }
 
   return { start, stop, webhook, pollOnce, deliver, owner: owner }
+}
+
+/** Jobs grouped by their bot, in a Map. */
+function byBotOf (jobs) {
+  const byBot = new Map()
+  for (const job of jobs) {
+    if (!byBot.has(job.botId)) byBot.set(job.botId, [])
+    byBot.get(job.botId).push(job)
+  }
+  return byBot
 }
 
 async function inBatches (items, size, fn) {

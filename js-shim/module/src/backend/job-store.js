@@ -92,6 +92,14 @@ function createStore (db) {
       return row ? toJob(row) : null
     },
 
+    /** The tracked jobs with these GUIDs that are not delivered yet. */
+    async pending (jobKeys) {
+      const keys = jobKeys.map((k) => String(k).toLowerCase())
+      if (keys.length === 0) return []
+      const rows = await db(TABLE).whereIn('job_key', keys).whereNull('delivered_at')
+      return rows.map(toJob)
+    },
+
     /** Jobs the poller should read: not delivered, pollable, not expired. */
     async open (now, limit) {
       const rows = await db(TABLE)

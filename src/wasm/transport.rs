@@ -1,21 +1,31 @@
-//! [`Transport`] over the host's transport function (`setFetch`; the shim hands in its
-//! keep-alive `node:http` one). The contract is plain data both ways, so a request costs
-//! a handful of boundary crossings and the wasm needs no `fetch`, `Request` or `Headers`:
+//! [`Transport`] over the host's transport function (`setTransport`; the shim hands in
+//! its keep-alive `node:http` one). The contract is plain data both ways:
 //!
-//! - called as `transport(method, url, headers, body, timeoutMs)`, `headers` being one
-//!   `name: value` line per header and `body` a string or `undefined`;
-//! - resolves to `{ status, headers, body }`, `headers` in the same line form;
-//! - rejects with an `Error`; `name: 'TimeoutError'` when `timeoutMs` passed first. The
-//!   transport owns the deadline: it aborts the request itself, so no socket lingers.
+//! - called as `transport(method, url, headers, body, timeoutMs, maxBytes)`, `headers`
+//!   being a flat array of name, value pairs (`['Accept', 'application/json', …]`), never
+//!   text to split, and `body` a string or `undefined`;
+//! - resolves to `{ status, headers, body }`, `headers` a flat array of pairs again (as
+//!   Node's `rawHeaders`);
+//! - rejects with an `Error`: `name: 'TimeoutError'` when `timeoutMs` passed first (the
+//!   transport destroys the request itself, so no socket lingers), `'AnswerTooLarge'`
+//!   when the body passed `maxBytes` (it stops reading there).
+//!
+//! Why not gloo-net: it sends through the host's WHATWG `fetch`, which Node 12.18 (every
+//! Botpress v12 binary) and Node 16 do not have, and the package patches nothing global;
+//! where Node has one, it ignores `HTTPS_PROXY`/`NO_PROXY` by default and cannot stop
+//! reading at a byte limit (gloo-net reads a body whole). README, "Dependencies", has
+//! the measurement.
 
 use std::cell::RefCell;
 
-use js_sys::{Promise, Reflect};
+use js_sys::{Array, Promise, Reflect};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::host::{js_message, Logger};
+use super::convert::{js_message, typed};
+use super::host::Logger;
 use crate::http::{LocalTokenRequest, Request, Response, Transport, TransportError};
 use crate::secret::Secret;
 
@@ -26,71 +36,68 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
 
-    /// The function `setFetch` was given.
-    type HostTransport;
+    /// The function `setTransport` was given.
+    type TransportFn;
     #[wasm_bindgen(method, catch, js_name = call)]
+    #[allow(clippy::too_many_arguments)]
     fn send(
-        this: &HostTransport,
+        this: &TransportFn,
         context: &JsValue,
         method: &str,
         url: &str,
-        headers: &str,
+        headers: &Array,
         body: &JsValue,
         timeout_ms: f64,
+        max_bytes: f64,
     ) -> Result<JsValue, JsValue>;
+}
 
-    /// What it resolves to.
-    type Answer;
-    #[wasm_bindgen(method, getter)]
-    fn status(this: &Answer) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn headers(this: &Answer) -> JsValue;
-    #[wasm_bindgen(method, getter)]
-    fn body(this: &Answer) -> JsValue;
+/// What the host's transport resolves to.
+#[derive(Deserialize)]
+struct Answer {
+    status: u16,
+    /// Name, value, name, value, …
+    #[serde(default)]
+    headers: Vec<String>,
+    body: String,
 }
 
 thread_local! {
     // The host's transport (the shim's keep-alive node:http one).
-    static CUSTOM_FETCH: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    static HOST: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
 }
 
 /// Sets the transport every request goes through (`None` removes it).
-pub fn set_custom_fetch(fetch: Option<js_sys::Function>) {
-    CUSTOM_FETCH.with(|f| *f.borrow_mut() = fetch);
+pub fn set_host_transport(transport: Option<js_sys::Function>) {
+    HOST.with(|t| *t.borrow_mut() = transport);
 }
 
 /// The wasm transport: the host's transport, `Date.now`, `setTimeout`, and the bot's logger.
-pub struct FetchTransport {
+pub struct HostTransport {
     /// Where debug lines go, when the host has a logger.
     pub logger: Option<Logger>,
 }
 
-/// `name: value` lines, as the host's transport takes and gives headers.
-fn header_lines(request: &Request) -> String {
-    let mut out = String::new();
+/// The request's headers as a flat array of name, value pairs.
+fn header_pairs(request: &Request) -> Array {
+    let out = Array::new();
     for (name, value) in &request.headers {
-        out.push_str(name);
-        out.push_str(": ");
-        out.push_str(value.expose());
-        out.push('\n');
+        out.push(&JsValue::from_str(name));
+        out.push(&JsValue::from_str(value.expose()));
     }
     out
 }
 
-/// Header lines back into lower-case pairs.
-fn header_pairs(lines: &str) -> Vec<(String, String)> {
-    lines
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect()
-}
-
-impl Transport for FetchTransport {
-    async fn send(&self, request: &Request, timeout_ms: u64) -> Result<Response, TransportError> {
-        let Some(host) = CUSTOM_FETCH.with(|f| f.borrow().clone()) else {
+impl Transport for HostTransport {
+    async fn send(
+        &self,
+        request: &Request,
+        timeout_ms: u64,
+        max_answer_bytes: u64,
+    ) -> Result<Response, TransportError> {
+        let Some(host) = HOST.with(|t| t.borrow().clone()) else {
             return Err(TransportError::Network(
-                "no transport: load the package through its shim (require('botpress-uipath')), which calls setFetch".into(),
+                "no transport: load the package through its shim (require('botpress-uipath')), which calls setTransport".into(),
             ));
         };
         let body = match &request.body {
@@ -98,47 +105,44 @@ impl Transport for FetchTransport {
             None => JsValue::UNDEFINED,
         };
         let failed = |e: JsValue| {
-            let timeout = e.is_object()
-                && Reflect::get(&e, &"name".into())
-                    .ok()
-                    .and_then(|n| n.as_string())
-                    == Some("TimeoutError".into());
-            if timeout {
-                TransportError::Timeout
-            } else {
-                TransportError::Network(js_message(&e))
+            let name = Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string());
+            match name.as_deref() {
+                Some("TimeoutError") => TransportError::Timeout,
+                Some("AnswerTooLarge") => TransportError::TooLarge,
+                _ => TransportError::Network(js_message(&e)),
             }
         };
         let pending = host
-            .unchecked_ref::<HostTransport>()
+            .unchecked_ref::<TransportFn>()
             .send(
                 &JsValue::NULL,
                 request.method.as_str(),
                 &request.url,
-                &header_lines(request),
+                &header_pairs(request),
                 &body,
                 timeout_ms as f64,
+                max_answer_bytes as f64,
             )
             .map_err(failed)?;
         let answer = JsFuture::from(Promise::resolve(&pending))
             .await
             .map_err(failed)?;
-        if !answer.is_object() {
-            return Err(TransportError::Network(
-                "the transport resolved to something that is not an answer".into(),
-            ));
+        let answer: Answer = typed(answer, "the transport's answer")
+            .map_err(|e| TransportError::Network(e.detail))?;
+        if answer.body.len() as u64 > max_answer_bytes {
+            return Err(TransportError::TooLarge);
         }
-        let answer: Answer = answer.unchecked_into();
-        let (Some(status), Some(body)) = (answer.status().as_f64(), answer.body().as_string())
-        else {
-            return Err(TransportError::Network(
-                "the transport's answer has no status or body".into(),
-            ));
-        };
+        let headers = answer
+            .headers
+            .chunks_exact(2)
+            .map(|pair| (pair[0].to_ascii_lowercase(), pair[1].clone()))
+            .collect();
         Ok(Response {
-            status: status as u16,
-            headers: header_pairs(&answer.headers().as_string().unwrap_or_default()),
-            body,
+            status: answer.status,
+            headers,
+            body: answer.body,
         })
     }
 

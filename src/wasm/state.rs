@@ -1,0 +1,24 @@
+//! What the loaded package keeps between calls, for the whole process (one per Botpress
+//! server; the wasm runs on one thread): the access-token and release cache, and the
+//! refusal log's windows.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::flow::TokenCache;
+use crate::module::log::RefusalLog;
+
+thread_local! {
+    static TOKENS: Rc<TokenCache> = Rc::new(TokenCache::default());
+    static REFUSALS: RefCell<RefusalLog> = RefCell::new(RefusalLog::default());
+}
+
+/// The process's token and release cache.
+pub fn tokens() -> Rc<TokenCache> {
+    TOKENS.with(Rc::clone)
+}
+
+/// Runs `f` with the process's refusal log.
+pub fn with_refusals<R>(f: impl FnOnce(&mut RefusalLog) -> R) -> R {
+    REFUSALS.with(|r| f(&mut r.borrow_mut()))
+}
