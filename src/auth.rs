@@ -79,11 +79,24 @@ impl Auth {
             },
         };
 
-        if let Some(token) = get(&["accessToken"])? {
+        // A secret too short to find in a message could not be kept out of one.
+        let get_secret = |names: &[&str], field: &str| -> Result<Option<String>> {
+            let value = get(names)?;
+            if let Some(v) = &value {
+                if v.chars().count() < crate::error::MIN_SECRET_CHARS {
+                    return Err(Error::config(format!(
+                        "{field} is too short: a secret needs at least {} characters",
+                        crate::error::MIN_SECRET_CHARS
+                    )));
+                }
+            }
+            Ok(value)
+        };
+        if let Some(token) = get_secret(&["accessToken"], "auth.accessToken")? {
             return Ok(Auth::AccessToken(Secret::new(token)));
         }
         let client_id = get(&["clientId", "client_id"])?;
-        if let Some(secret) = get(&["clientSecret", "client_secret"])? {
+        if let Some(secret) = get_secret(&["clientSecret", "client_secret"], "auth.clientSecret")? {
             let client_id = client_id.ok_or_else(|| Error::config("auth.clientId is missing"))?;
             return Ok(Auth::ClientCredentials {
                 client_id,
@@ -93,7 +106,8 @@ impl Auth {
                     .unwrap_or_else(|| format!("{base_origin}/identity_/connect/token")),
             });
         }
-        if let Some(refresh) = get(&["refreshToken", "refresh_token"])? {
+        if let Some(refresh) = get_secret(&["refreshToken", "refresh_token"], "auth.refreshToken")?
+        {
             return Ok(Auth::RefreshToken {
                 client_id: client_id.unwrap_or_else(|| LEGACY_CLIENT_ID.to_string()),
                 refresh_token: Secret::new(refresh),
@@ -101,7 +115,7 @@ impl Auth {
             });
         }
         let username = get(&["username", "usernameOrEmailAddress"])?;
-        let password = get(&["password"])?;
+        let password = get_secret(&["password"], "auth.password")?;
         match (username, password) {
             (Some(username), Some(password)) => Ok(Auth::Password {
                 tenancy_name: get(&["tenancyName"])?
@@ -359,7 +373,7 @@ mod tests {
     #[test]
     fn client_credentials_from_nested_auth_with_defaults() {
         let auth = parse(
-            json!({"auth": {"clientId": "app", "clientSecret": "s"}}),
+            json!({"auth": {"clientId": "app", "clientSecret": "s3cret"}}),
             json!({}),
         )
         .unwrap();
@@ -388,13 +402,17 @@ mod tests {
 
     #[test]
     fn seed_style_flat_refresh_token() {
-        let auth = parse(json!({"clientId": "cid", "refreshToken": "rt"}), json!({})).unwrap();
+        let auth = parse(
+            json!({"clientId": "cid", "refreshToken": "refresh-rt"}),
+            json!({}),
+        )
+        .unwrap();
         let req = auth.token_request("https://o").unwrap();
         assert_eq!(req.url, LEGACY_TOKEN_URL);
         let body: Value = serde_json::from_str::<Value>(req.body.unwrap().expose()).unwrap();
         assert_eq!(
             body,
-            json!({"grant_type":"refresh_token","client_id":"cid","refresh_token":"rt"})
+            json!({"grant_type":"refresh_token","client_id":"cid","refresh_token":"refresh-rt"})
         );
     }
 
@@ -402,7 +420,7 @@ mod tests {
     fn secret_in_module_config_completes_client_id_in_args() {
         let auth = parse(
             json!({"auth": "{\"clientId\":\"a\"}"}),
-            json!({"auth": {"clientSecret": "s"}}),
+            json!({"auth": {"clientSecret": "s3cret"}}),
         )
         .unwrap();
         assert!(matches!(auth, Auth::ClientCredentials { ref client_id, .. } if client_id == "a"));
@@ -411,7 +429,7 @@ mod tests {
     #[test]
     fn password_mode_uses_tenant_as_tenancy_name() {
         let auth = parse(
-            json!({"auth": {"username": "u", "password": "p"}}),
+            json!({"auth": {"username": "u", "password": "p4ssword"}}),
             json!({}),
         )
         .unwrap();
@@ -427,7 +445,7 @@ mod tests {
         assert_eq!(msg(json!({"auth": {"clientId": "x"}}), json!({})),
             "INVALID_CONFIG: auth.clientSecret is missing (or give auth.refreshToken for the legacy flow)");
         assert_eq!(
-            msg(json!({"auth": {"clientSecret": "x"}}), json!({})),
+            msg(json!({"auth": {"clientSecret": "x-secret"}}), json!({})),
             "INVALID_CONFIG: auth.clientId is missing"
         );
         assert_eq!(
@@ -441,7 +459,11 @@ mod tests {
 
     #[test]
     fn token_answers_parse_and_failures_name_the_fields() {
-        let auth = parse(json!({"clientId": "a", "clientSecret": "s"}), json!({})).unwrap();
+        let auth = parse(
+            json!({"clientId": "a", "clientSecret": "s3cret"}),
+            json!({}),
+        )
+        .unwrap();
         let ok = Response {
             status: 200,
             headers: vec![],
@@ -462,7 +484,7 @@ mod tests {
     #[test]
     fn abp_answer_parses() {
         let auth = parse(
-            json!({"auth": {"username": "u", "password": "p"}}),
+            json!({"auth": {"username": "u", "password": "p4ssword"}}),
             json!({}),
         )
         .unwrap();

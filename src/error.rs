@@ -111,23 +111,54 @@ impl Error {
         self.to_string()
     }
 
-    /// Replaces every occurrence of each secret in the text fields by `[redacted]`.
+    /// Replaces every occurrence of each secret in the text fields by `[redacted]`: as
+    /// written, and in the forms a server may echo it back in (form-encoded,
+    /// percent-encoded, escaped inside a JSON string, as quoted in a message).
     ///
     /// Defence in depth: messages are built without secrets, but an answer body
-    /// quoted in a message could echo one back.
+    /// quoted in a message could echo one back. Secrets shorter than
+    /// [`MIN_SECRET_CHARS`] are refused when parsed, so none is too short to find.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
-        for secret in secrets.iter().filter(|s| s.len() >= 4) {
-            if self.detail.contains(secret) {
-                self.detail = self.detail.replace(secret, "[redacted]");
-            }
-            if let Some(trace) = &self.trace_id {
-                if trace.contains(secret) {
-                    self.trace_id = Some(trace.replace(secret, "[redacted]"));
+        for secret in secrets
+            .iter()
+            .filter(|s| s.chars().count() >= MIN_SECRET_CHARS)
+        {
+            for form in encoded_forms(secret) {
+                if self.detail.contains(&form) {
+                    self.detail = self.detail.replace(&form, "[redacted]");
+                }
+                if let Some(trace) = &self.trace_id {
+                    if trace.contains(&form) {
+                        self.trace_id = Some(trace.replace(&form, "[redacted]"));
+                    }
                 }
             }
         }
         self
     }
+}
+
+/// The shortest secret the package accepts: one shorter could not be told apart from
+/// ordinary text, so it could not be kept out of messages.
+pub const MIN_SECRET_CHARS: usize = 4;
+
+/// A secret as written and as a server may echo it: form-encoded (`+` for spaces),
+/// percent-encoded, escaped in a JSON string, quoted for a message.
+fn encoded_forms(secret: &str) -> Vec<String> {
+    let json = crate::types::json_text(secret);
+    let mut forms = vec![
+        secret.to_string(),
+        form_urlencoded::byte_serialize(secret.as_bytes()).collect::<String>(),
+        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+        json[1..json.len() - 1].to_string(),
+        crate::quote::escape(secret, usize::MAX),
+    ];
+    forms.sort();
+    forms.dedup();
+    // Longest first, so no shorter form leaves part of a longer one behind.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms
 }
 
 impl fmt::Display for Error {
@@ -159,5 +190,30 @@ mod tests {
         )
         .redact(&["s3cr3t-value", ""]);
         assert_eq!(err.detail, "server said: bad secret [redacted]");
+    }
+
+    #[test]
+    fn redact_removes_the_forms_a_server_echoes_back() {
+        let secret = "p@ss w+rd/\"ü&=\n";
+        let form: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let pct = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+        let json = crate::types::json_text(secret);
+        let quoted = crate::quote::quote(secret, 100);
+        for echoed in [secret.to_string(), form, pct, json, quoted] {
+            let err = Error::new(
+                ErrorCode::AuthFailed,
+                format!("the server said: {echoed} is wrong"),
+            )
+            .redact(&[secret]);
+            assert!(
+                err.detail.contains("[redacted]"),
+                "{echoed} -> {}",
+                err.detail
+            );
+            for piece in ["p@ss", "p%40ss", "w%2Brd", "w+rd"] {
+                assert!(!err.detail.contains(piece), "{echoed} -> {}", err.detail);
+            }
+        }
     }
 }

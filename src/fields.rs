@@ -34,6 +34,23 @@ impl<'a> Layers<'a> {
         })
     }
 
+    /// The spellings among `names` that `args` itself holds (not blank).
+    pub fn in_args(&self, names: &[&'static str]) -> Vec<&'static str> {
+        names
+            .iter()
+            .copied()
+            .filter(|n| present(self.layers[0].get(*n)).is_some())
+            .collect()
+    }
+
+    /// These layers with `args` alone: nothing falls back to the module config.
+    pub fn args_only(&self) -> Layers<'a> {
+        static NONE: Value = Value::Null;
+        Layers {
+            layers: [self.layers[0], &NONE],
+        }
+    }
+
     /// Each layer's object under `name` (an object, or a string holding one), then the
     /// layer itself, in priority order: `args.auth`, `args`, `config.auth`, `config`.
     pub fn nested(&self, name: &str) -> Result<Vec<Value>> {

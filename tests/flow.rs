@@ -254,7 +254,7 @@ fn rate_limit_longer_than_the_deadline_gives_rate_limited() {
     let err = run(
         &fake,
         &TokenCache::default(),
-        &settings(json!({"auth": {"accessToken": "AT"}})),
+        &settings(json!({"auth": {"accessToken": "AT-token"}})),
     )
     .unwrap_err();
     assert_eq!(err.code, ErrorCode::RateLimited);

@@ -155,7 +155,7 @@ mod tests {
     const KEY: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
 
     fn config() -> Value {
-        json!({"orchestratorUrl": "https://o.local", "auth": {"accessToken": "t"}, "folder": "Shared", "timeoutMs": 30000, "strategy": "ModernJobsCount"})
+        json!({"orchestratorUrl": "https://o.local", "auth": {"accessToken": "tok-9876"}, "folder": "Shared", "timeoutMs": 30000, "strategy": "ModernJobsCount"})
     }
 
     fn parse(call: JobCall, args: Value) -> Result<JobQuery> {

@@ -126,9 +126,52 @@ impl Folder {
     }
 }
 
+/// The fields that say where a connection goes. When `args` name any of them, the whole
+/// connection, credentials included, comes from `args` (API.md, "A connection travels
+/// whole"): the module config's secrets are only ever sent to the module config's
+/// endpoints.
+pub const ENDPOINT_FIELDS: [&str; 7] = [
+    "orchestratorUrl",
+    "cloudUrl",
+    "organization",
+    "accountLogicalName",
+    "tenant",
+    "serviceLogicalName",
+    "tokenUrl",
+];
+
+/// The credential fields, nested (`auth`) and flat (the seed's style).
+const AUTH_FIELDS: [&str; 10] = [
+    "auth",
+    "accessToken",
+    "clientId",
+    "client_id",
+    "clientSecret",
+    "client_secret",
+    "refreshToken",
+    "refresh_token",
+    "username",
+    "password",
+];
+
 impl Connection {
-    /// Orchestrator URL (given, or built from cloud URL, organization and tenant) and auth.
-    pub fn parse(l: &Layers<'_>) -> Result<Connection> {
+    /// Orchestrator URL (given, or built from cloud URL, organization and tenant) and
+    /// auth, from `args` alone when they name an endpoint, else field by field.
+    pub fn parse(layers: &Layers<'_>) -> Result<Connection> {
+        let named = layers.in_args(&ENDPOINT_FIELDS);
+        if named.is_empty() {
+            return Self::parse_fields(layers);
+        }
+        if layers.in_args(&AUTH_FIELDS).is_empty() {
+            return Err(Error::config(format!(
+                "auth is missing in args: args name the endpoint ({}), so they must bring its credentials too; the module config's credentials are only sent to the module config's endpoint",
+                named.join(", ")
+            )));
+        }
+        Self::parse_fields(&layers.args_only())
+    }
+
+    fn parse_fields(l: &Layers<'_>) -> Result<Connection> {
         let tenant = l
             .get(&["tenant", "serviceLogicalName"])
             .map(|(n, v)| fields::string(n, v))

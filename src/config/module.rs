@@ -136,7 +136,7 @@ mod tests {
             env: vec![
                 (
                     "BP_MODULE_UIPATH_AUTH".into(),
-                    r#"{"clientId":"a","clientSecret":"s"}"#.into(),
+                    r#"{"clientId":"a","clientSecret":"s3cret"}"#.into(),
                 ),
                 ("BP_MODULE_UIPATH_TENANT".into(), "FromEnv".into()),
                 (
@@ -149,7 +149,7 @@ mod tests {
         };
         assert_eq!(
             layers.merged(),
-            json!({"timeoutMs": 5000, "tenant": "FromEnv", "folder": "Finance/Invoices", "organization": "acme", "auth": {"clientId": "a", "clientSecret": "s"}})
+            json!({"timeoutMs": 5000, "tenant": "FromEnv", "folder": "Finance/Invoices", "organization": "acme", "auth": {"clientId": "a", "clientSecret": "s3cret"}})
         );
     }
 }

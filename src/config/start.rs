@@ -173,7 +173,7 @@ mod tests {
     use serde_json::json;
 
     fn base() -> Value {
-        json!({"organization": "acme", "tenant": "Dev", "auth": {"clientId": "a", "clientSecret": "s"}, "processKey": "InvoiceBot"})
+        json!({"organization": "acme", "tenant": "Dev", "auth": {"clientId": "a", "clientSecret": "s3cret"}, "processKey": "InvoiceBot"})
     }
 
     #[test]
@@ -235,11 +235,59 @@ mod tests {
     #[test]
     fn module_config_fills_gaps_field_by_field() {
         let args = json!({"processKey": "P", "folder": "Shared"});
-        let cfg = json!({"orchestratorUrl": "https://orch.acme.local/", "auth": {"accessToken": "tok"}, "folder": "Other"});
+        let cfg = json!({"orchestratorUrl": "https://orch.acme.local/", "auth": {"accessToken": "tok-1234"}, "folder": "Other"});
         let s = JobSettings::parse(&args, &cfg).unwrap();
         assert_eq!(s.connection.orchestrator_url, "https://orch.acme.local");
         assert_eq!(s.folder, Some(Folder::Path("Shared".into())));
         assert!(matches!(s.connection.auth, Auth::AccessToken(_)));
+    }
+
+    #[test]
+    fn a_connection_travels_whole() {
+        let secrets = [
+            json!({"orchestratorUrl": "https://orch.acme.local", "auth": {"clientId": "a", "clientSecret": "config-secret"}}),
+            json!({"organization": "acme", "tenant": "T", "auth": {"refreshToken": "config-refresh"}}),
+            json!({"orchestratorUrl": "https://orch.acme.local", "auth": {"username": "u", "password": "config-password"}}),
+            json!({"orchestratorUrl": "https://orch.acme.local", "accessToken": "config-access"}),
+            json!({"orchestratorUrl": "https://orch.acme.local", "tokenUrl": "https://id.acme.local/connect/token", "auth": {"clientId": "a", "clientSecret": "config-secret"}}),
+        ];
+        let elsewhere = [
+            json!({"orchestratorUrl": "https://capture.example"}),
+            json!({"cloudUrl": "https://capture.example"}),
+            json!({"tokenUrl": "https://capture.example/token"}),
+            json!({"organization": "other", "tenant": "T2"}),
+            json!({"tenant": "Other"}),
+        ];
+        for config in &secrets {
+            for endpoint in &elsewhere {
+                let mut args = endpoint.clone();
+                args["processKey"] = json!("P");
+                let err = JobSettings::parse(&args, config).unwrap_err().message();
+                assert!(
+                    err.starts_with(
+                        "INVALID_CONFIG: auth is missing in args: args name the endpoint"
+                    ),
+                    "{endpoint} over {config}: {err}"
+                );
+                assert!(!err.contains("config-"), "{err}");
+            }
+        }
+        // With their own credentials, args may name any endpoint.
+        let args = json!({"orchestratorUrl": "https://o2.example", "auth": {"accessToken": "mine"}, "processKey": "P"});
+        let s = JobSettings::parse(&args, &secrets[0]).unwrap();
+        assert_eq!(s.connection.orchestrator_url, "https://o2.example");
+        assert!(matches!(&s.connection.auth, Auth::AccessToken(t) if t.expose() == "mine"));
+        // Without an endpoint, the config's connection, and args' own credentials may be
+        // sent to the config's endpoint.
+        let s =
+            JobSettings::parse(&json!({"processKey": "P", "folder": "F"}), &secrets[0]).unwrap();
+        assert_eq!(s.connection.orchestrator_url, "https://orch.acme.local");
+        let s = JobSettings::parse(
+            &json!({"processKey": "P", "auth": {"accessToken": "mine"}}),
+            &secrets[0],
+        )
+        .unwrap();
+        assert!(matches!(&s.connection.auth, Auth::AccessToken(_)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Logging what outsiders send, safely: their text quoted and cut, and refusals logged at
-//! a bounded rate per source, so nobody can forge log lines or flood a bot's log without
-//! a token.
+//! a bounded rate per source and for the whole process, so nobody can forge log lines
+//! or flood a bot's log without a token, not even with a new source per request.
 
 pub use crate::quote::quote;
 
@@ -12,6 +12,10 @@ pub const REFUSALS_PER_WINDOW: u32 = 5;
 pub const WINDOW_MS: u64 = 60_000;
 /// Sources remembered at once; past that the oldest window is forgotten.
 pub const MAX_SOURCES: usize = 1024;
+/// How many refusals all sources together may have logged per window: a caller that
+/// can look like many sources (behind a proxy that forwards its own addresses, or
+/// from many addresses) still fills the log at this rate at most.
+pub const ALL_SOURCES_PER_WINDOW: u32 = 20;
 
 /// What to do with one refusal's log line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +41,7 @@ struct Window {
 #[derive(Debug, Default)]
 pub struct RefusalLog {
     windows: Keyed<Window>,
+    all: Option<Window>,
 }
 
 impl RefusalLog {
@@ -59,8 +64,21 @@ impl RefusalLog {
                 suppressed: 0,
             };
         }
-        if w.logged < REFUSALS_PER_WINDOW {
+        let all = self.all.get_or_insert(Window {
+            start_ms: now_ms,
+            logged: 0,
+            suppressed: 0,
+        });
+        if now_ms.saturating_sub(all.start_ms) >= WINDOW_MS {
+            *all = Window {
+                start_ms: now_ms,
+                logged: 0,
+                suppressed: 0,
+            };
+        }
+        if w.logged < REFUSALS_PER_WINDOW && all.logged < ALL_SOURCES_PER_WINDOW {
             w.logged += 1;
+            all.logged += 1;
             if carried > 0 {
                 Admission::LogAfterSuppressed(carried)
             } else {
@@ -104,6 +122,20 @@ mod tests {
             Admission::LogAfterSuppressed(3)
         );
         assert_eq!(log.admit("1.2.3.4", WINDOW_MS + 1), Admission::Log);
+    }
+
+    #[test]
+    fn many_sources_together_log_a_bounded_number_of_lines() {
+        let mut log = RefusalLog::default();
+        let logged = (0..200)
+            .filter(|i| log.admit(&format!("198.51.100.{i}"), *i) != Admission::Suppress)
+            .count();
+        assert_eq!(logged, ALL_SOURCES_PER_WINDOW as usize);
+        // A minute later the budget is back, and a source that was left out says so.
+        assert_eq!(
+            log.admit("198.51.100.199", WINDOW_MS + 200),
+            Admission::LogAfterSuppressed(1)
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@ const MODULE_PATH = /^\/api\/v1\/bots\/[A-Z0-9_-]+\/mod\/([A-Z0-9_-]+)\//i
  * [{ email, strategy }] }), `moduleConfig` ({ botId: config } or a config for every bot),
  * `cookieAuth` (getAxiosConfigForBot answers with Cookie + CSRF-Token), `database` (a
  * Knex instance from support/database.js: `bp.database`), `sendEvent(event)` (a stand-in
- * for a failing event engine: throw to refuse an event).
+ * for a failing event engine: throw to refuse an event), `reverseProxy` (as Botpress's
+ * REVERSE_PROXY: express trusts X-Forwarded-For for `req.ip`).
  */
 function startBotpress (options) {
   const opts = Object.assign({ secret: 'bp-app-secret', bots: { 'bot-1': {}, 'bot-2': {} }, users: { default: [{ email: 'admin@acme.com', strategy: 'default' }] }, moduleConfig: {}, globalConfig: {} }, options || {})
@@ -28,6 +29,7 @@ function startBotpress (options) {
   // Botpress keeps its signing secret here; modules read it from there.
   process.APP_SECRET = opts.secret
   const app = express()
+  if (opts.reverseProxy) app.set('trust proxy', true)
   const replies = []
   const logs = []
   const listeners = []

@@ -47,8 +47,10 @@ function requestId () {
   return randomHex(8)
 }
 
+// The refusal log's limit is per source: the connection's own address, never `req.ip`,
+// which a client sets itself (X-Forwarded-For) when Botpress trusts a reverse proxy.
 function sourceOf (req) {
-  return String(req.ip || (req.socket && req.socket.remoteAddress) || 'unknown')
+  return String((req.socket && req.socket.remoteAddress) || 'unknown')
 }
 
 // The bot a route's log line goes to: the URL's, unless it is "all bots".
