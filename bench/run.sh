@@ -6,7 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f pkg/botpress_uipath_bg.wasm ] || bash scripts/build.sh > /dev/null
 for v in 12.18.1 20.20.2; do
-  "$(bash scripts/node-version.sh "$v")" bench/run.js "${1:-50}"
+  node_bin="$(bash scripts/node-version.sh "$v")"
+  "$node_bin" bench/run.js "${1:-50}"
+  echo
+  # This build beside 0.1 (bench/baseline-0.1/), and why the transport is node:http.
+  "$node_bin" bench/compare.js
+  "$node_bin" bench/transport.js
   echo
 done
 # Job ends in a cluster: 2 servers on one throwaway PostgreSQL, on the Botpress runtime.

@@ -51,6 +51,8 @@ export interface StartJobArgs {
   botpressToken?: { expiresIn?: string | number } | false | 'false'
   externalUrl?: string
   timeoutMs?: number | string
+  /** The largest answer read from any endpoint: bytes or `'4mb'` (the default), up to `'256mb'`. */
+  maxAnswerSize?: number | string
   [key: string]: unknown
 }
 
@@ -87,7 +89,7 @@ export interface JobEndPayload {
 }
 
 /** The connection and folder fields of a start (same module-config fallback), and the job. */
-export interface JobArgs extends Pick<StartJobArgs, 'orchestratorUrl' | 'cloudUrl' | 'organization' | 'accountLogicalName' | 'tenant' | 'serviceLogicalName' | 'auth' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'refreshToken' | 'folder' | 'folderId'> {
+export interface JobArgs extends Pick<StartJobArgs, 'orchestratorUrl' | 'cloudUrl' | 'organization' | 'accountLogicalName' | 'tenant' | 'serviceLogicalName' | 'auth' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'refreshToken' | 'folder' | 'folderId' | 'maxAnswerSize'> {
   /** As in `JobStart.jobs[i].id`; or give `jobKey`. */
   jobId?: number | string
   /** The job's GUID. */
@@ -163,4 +165,6 @@ export function getBotpressToken(bp: BotpressSdk, event: BotpressEvent, options?
 export const ERROR_CODES: ReadonlyArray<UiPathErrorCode>
 export const version: string
 /** What carries the requests: the package's own node:http/https transport, on every Node version. */
+export const transportSource: 'node:http'
+/** The name of `transportSource` up to 0.1. */
 export const fetchSource: 'node:http'
