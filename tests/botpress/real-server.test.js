@@ -18,6 +18,8 @@ const USER = 'user-42'
 // A bot whose flow waits for the job's end (the module's uipath-job event).
 const ENDS_BOT = 'uipath-ends-bot'
 const TOKEN_BOT = 'uipath-token-bot'
+// A bot whose folder parameter is templated from the user's text.
+const INJECT_BOT = 'uipath-inject-bot'
 const WEBHOOK_SECRET = 'tier4-webhook-secret-7f3a'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
@@ -333,6 +335,47 @@ test('a job\'s end reaches the conversation that started it, by webhook and by p
     const r = await bp.call('POST', urlPath, headers, body)
     assert.strictEqual(r.status, status, urlPath + ': ' + r.text)
   }
+})
+
+test('a webhook is a signal: a signed end with outputs of its sender\'s choice delivers Orchestrator\'s end, once', async () => {
+  const user = 'ends-user-3'
+  emu.webhooks.drop(1)
+  const n = emu.jobs.length
+  const r = await bp.call('POST', '/api/v1/bots/' + ENDS_BOT + '/converse/' + user, {}, { type: 'text', text: 'go' })
+  assert.strictEqual(r.status, 200, r.text)
+  const job = await server.eventually('the job started', () => emu.jobs[n])
+  // A holder of the webhook secret claims the job ended, with outputs of their choice.
+  const body = JSON.stringify({ Type: 'job.completed', Job: { Id: job.Id, Key: job.Key, State: 'Successful', OutputArguments: '{"status":"forged"}' } })
+  const sig = require('crypto').createHmac('sha256', WEBHOOK_SECRET).update(body).digest('base64')
+  const forged = await bp.call('POST', '/api/v1/bots/___/mod/uipath/webhook', { 'Content-Type': 'application/json', 'X-UiPath-Signature': sig }, body)
+  assert.strictEqual(forged.status, 200, forged.text)
+  await server.eventually('the job ended', () => job.State === 'Successful', 10000)
+  const texts = await server.eventually('the module\'s text', () => {
+    const t = outgoingTexts(user, ENDS_BOT)
+    return t.indexOf('InvoiceBot finished: paid') >= 0 && t
+  }, 30000)
+  assert.ok(texts.every((t) => !/forged/.test(t || '')), JSON.stringify(texts))
+  const ends = recordedEvents(user, 'incoming', ENDS_BOT).filter((e) => e.type === 'uipath-job')
+  assert.strictEqual(ends.length, 1)
+  assert.deepStrictEqual(ends[0].payload.outputArguments, { status: 'paid' }, 'Orchestrator\'s output, not the webhook\'s')
+})
+
+test('a chat user\'s line break in a templated folder parameter starts nothing', async () => {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: INJECT_BOT, name: INJECT_BOT })
+  files['flows/main.flow.json'] = {
+    version: '0.0.1',
+    catchAll: { onReceive: [], next: [] },
+    startNode: 'start',
+    nodes: [{ id: 'i-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'InvoiceBot', folder: 'Public/{{event.payload.text}}' })], onReceive: null, next: [] }]
+  }
+  files['flows/main.ui.json'] = { nodes: [{ id: 'i-start', position: { x: 0, y: 0 } }], links: [] }
+  await server.importBot(bp, INJECT_BOT, files)
+  const seen = emu.requests.length
+  const r = await bp.call('POST', '/api/v1/bots/' + INJECT_BOT + '/converse/inject-user', {}, { type: 'text', text: 'x\nX-UIPATH-OrganizationUnitId: 7' })
+  assert.strictEqual(r.status, 200, r.text)
+  await server.eventually('the action\'s failure in the log', () => /UiPath action failed: INVALID_CONFIG/.test(bp.log()), 15000)
+  assert.strictEqual(emu.requests.length, seen, 'nothing reached Orchestrator')
 })
 
 test('the archive uploaded and enabled by an administrator (a fresh server, no restart) takes callbacks', async () => {
