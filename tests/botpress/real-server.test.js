@@ -20,6 +20,8 @@ const ENDS_BOT = 'uipath-ends-bot'
 const TOKEN_BOT = 'uipath-token-bot'
 // A bot whose folder parameter is templated from the user's text.
 const INJECT_BOT = 'uipath-inject-bot'
+// A bot whose flow runs action code of its own (and a global action) that requires the package.
+const REQUIRE_BOT = 'uipath-require-bot'
 const WEBHOOK_SECRET = 'tier4-webhook-secret-7f3a'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
@@ -131,6 +133,44 @@ function tokenBotFiles () {
   return files
 }
 
+/**
+ * Action code of a bot's own (not the module's), as a developer writes it: it requires
+ * the package by name, starts a job and says so; `wait` also waits for the job's end.
+ */
+function ownAction (label, wait) {
+  return [
+    '/** @hidden true */',
+    "const uipath = require('botpress-uipath')",
+    'const run = async () => {',
+    "  const started = await uipath.startUiPathJob(bp, event, { processKey: 'InvoiceBot', inputArguments: { invoice: '" + label + "' }, externalUrl: process.EXTERNAL_URL })",
+    "  let said = '" + label + " started ' + started.jobs[0].id",
+    wait ? "  const ended = await uipath.waitForUiPathJob(bp, event, { jobId: started.jobs[0].id, timeoutMs: 20000, pollMs: 1000 })\n  said += ', ended ' + ended.state" : '',
+    "  await bp.events.replyToEvent(event, [{ type: 'text', text: said }])",
+    '}',
+    'return run()'
+  ].join('\n')
+}
+
+/** A bot whose flow runs a global action and three of its own that require the package. */
+function requireBotFiles () {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: REQUIRE_BOT, name: REQUIRE_BOT })
+  files['actions/botPay.js'] = ownAction('bot action', true)
+  files['actions/billing/botPay.js'] = ownAction('bot action in billing/')
+  files['actions/uipath/ownPay.js'] = ownAction('bot action in uipath/')
+  files['flows/main.flow.json'] = {
+    version: '0.0.1',
+    catchAll: { onReceive: [], next: [] },
+    startNode: 'route',
+    nodes: [
+      { id: 'r-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'pay' }] },
+      { id: 'r-pay', name: 'pay', onEnter: ['payInvoice {}', 'botPay {}', 'billing/botPay {}', 'uipath/ownPay {}'], onReceive: null, next: [] }
+    ]
+  }
+  files['flows/main.ui.json'] = { nodes: ['r-route', 'r-pay'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
+  return files
+}
+
 /** Events Botpress recorded for a user of a bot (its collector flushes every 5 s). */
 function recordedEvents (target, direction, botId) {
   const rows = server.sql(db, "select json_agg(event) from events where \"botId\" = '" + (botId || BOT) + "' and direction = '" + direction + "' and target = '" + target + "'")
@@ -161,11 +201,16 @@ before(async () => {
     databaseUrl: db,
     modulesDir: MODULE_DIR,
     modules: ['uipath'],
-    files: { 'global/config/uipath.json': Object.assign({ bodyTimeout: '2s', webhookSecret: WEBHOOK_SECRET, pollInterval: '2s' }, connection()) }
+    files: {
+      'global/config/uipath.json': Object.assign({ bodyTimeout: '2s', webhookSecret: WEBHOOK_SECRET, pollInterval: '2s' }, connection()),
+      // A global action of the bot developer's own, beside the module's.
+      'global/actions/payInvoice.js': ownAction('global action')
+    }
   })
   await server.importBot(bp, BOT, botFiles())
   await server.importBot(bp, ENDS_BOT, endsBotFiles())
   await server.importBot(bp, TOKEN_BOT, tokenBotFiles())
+  await server.importBot(bp, REQUIRE_BOT, requireBotFiles())
   // Orchestrator → Webhooks: the module's URL and secret, as an administrator registers it.
   emu.webhooks.add({ url: bp.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET })
 })
@@ -197,7 +242,7 @@ test('the check route: the same report as the command, for a super-admin only', 
   const r = await bp.call('GET', url, bp.admin)
   assert.strictEqual(r.status, 200, r.text)
   assert.strictEqual(r.json.ok, true, r.text)
-  assert.deepStrictEqual(r.json.steps.map((st) => st.name), ['settings', 'token', 'folder', 'process', 'module'])
+  assert.deepStrictEqual(r.json.steps.map((st) => st.name), ['settings', 'token', 'folder', 'process', 'module', 'actions'])
   assert.ok(r.text.indexOf('emu-app-secret') < 0)
   assert.strictEqual((await bp.call('GET', url, {})).status, 401)
 })
@@ -335,6 +380,27 @@ test('a job\'s end reaches the conversation that started it, by webhook and by p
     const r = await bp.call('POST', urlPath, headers, body)
     assert.strictEqual(r.status, status, urlPath + ': ' + r.text)
   }
+})
+
+test('require(\'botpress-uipath\') works in a global action, a bot\'s action and its subfolders, in both action modes', async () => {
+  const user = 'require-user-1'
+  const n = emu.jobs.length
+  const r = await bp.call('POST', '/api/v1/bots/' + REQUIRE_BOT + '/converse/' + user, {}, { type: 'text', text: 'pay' })
+  assert.strictEqual(r.status, 200, r.text)
+  const said = await server.eventually('what the four actions said', () => {
+    const t = outgoingTexts(user, REQUIRE_BOT).filter((x) => / started \d+/.test(x || ''))
+    return t.length === 4 && t
+  }, 40000)
+  const labels = said.map((t) => t.replace(/ started .*/, '')).sort()
+  assert.deepStrictEqual(labels, ['bot action', 'bot action in billing/', 'bot action in uipath/', 'global action'].sort())
+  assert.ok(said.some((t) => /^bot action started \d+, ended Successful$/.test(t)), JSON.stringify(said))
+  const invoices = emu.jobs.slice(n).map((j) => JSON.parse(j.InputArguments).invoice).sort()
+  assert.deepStrictEqual(invoices, labels)
+  assert.ok(!/not found\. Tried these locations/.test(bp.log()), 'every require resolved')
+  // The check says so too.
+  const check = await bp.call('GET', '/api/v1/bots/' + REQUIRE_BOT + '/mod/uipath/check', bp.admin)
+  const step = check.json.steps.find((st) => st.name === 'actions')
+  assert.ok(step && step.ok && /action code can require\('botpress-uipath'\)/.test(step.detail), check.text)
 })
 
 test('a webhook is a signal: a signed end with outputs of its sender\'s choice delivers Orchestrator\'s end, once', async () => {

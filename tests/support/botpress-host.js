@@ -9,6 +9,19 @@ const jwt = require('jsonwebtoken')
 
 const ALL_BOTS = '___'
 
+let project = null
+/** A throwaway install folder for this test process, removed when it exits. */
+function projectFolder () {
+  if (!project) {
+    const fs = require('fs')
+    project = fs.mkdtempSync(require('path').join(require('os').tmpdir(), 'bp-host-'))
+    process.on('exit', () => {
+      try { fs.rmSync ? fs.rmSync(project, { recursive: true, force: true }) : fs.rmdirSync(project, { recursive: true }) } catch (err) {}
+    })
+  }
+  return project
+}
+
 // Botpress's identity behind getAxiosConfigForBot (core/security/auth-service.ts).
 const SERVER_USER = 'server::modules'
 // core/routers/conditionalMiddleware: the module of a request, matched on the raw path.
@@ -28,6 +41,9 @@ function startBotpress (options) {
   const workspaceOf = (botId) => (opts.bots[botId] ? opts.bots[botId].workspace || 'default' : undefined)
   // Botpress keeps its signing secret here; modules read it from there.
   process.APP_SECRET = opts.secret
+  // And its install folder (data/, shared_libs/ live under it): one throwaway folder per
+  // test process unless a test set its own.
+  if (!process.PROJECT_LOCATION) process.PROJECT_LOCATION = projectFolder()
   const app = express()
   if (opts.reverseProxy) app.set('trust proxy', true)
   const replies = []

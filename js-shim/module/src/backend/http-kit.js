@@ -6,7 +6,8 @@ const crypto = require('crypto')
 const fs = require('fs')
 const path = require('path')
 
-const core = loadCore()
+const corePath = resolveCore()
+const core = require(corePath)
 const ALL_BOTS = '___'
 // Past this, a route that has not answered answers 503 (body reading has its own, shorter
 // deadline: bodyTimeout).
@@ -14,9 +15,9 @@ const ROUTE_DEADLINE_MS = 30000
 
 // Packaged: dist/backend/core.js (the shim bundled with its dependencies and the wasm
 // glue). In the repository: the shim itself.
-function loadCore () {
+function resolveCore () {
   const packaged = path.join(__dirname, 'core.js')
-  return require(fs.existsSync(packaged) ? packaged : '../../../index.js')
+  return fs.existsSync(packaged) ? packaged : require.resolve('../../../index.js')
 }
 
 /** The module's global config (data/global/config/uipath.json and its environment). */
@@ -149,4 +150,4 @@ function readBody (req, limit, timeoutMs) {
   })
 }
 
-module.exports = { core, globalConfig, randomHex, requestId, sourceOf, send, route, readBody }
+module.exports = { core, corePath, globalConfig, randomHex, requestId, sourceOf, send, route, readBody }

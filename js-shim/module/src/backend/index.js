@@ -5,8 +5,9 @@
 // checkCallback, checkWebhook); this file reads requests, looks up what the rules need,
 // and does what the answer says.
 
-const { core, globalConfig, randomHex, requestId, sourceOf, send, route, readBody } = require('./http-kit')
+const { core, corePath, globalConfig, randomHex, requestId, sourceOf, send, route, readBody } = require('./http-kit')
 const { createJobEnds } = require('./job-ends')
+const packageLink = require('./package-link')
 
 // Botpress's own identity behind getAxiosConfigForBot (core/security/auth-service.ts).
 const SERVER_USER = 'server::modules'
@@ -98,6 +99,10 @@ function registerRoutes (bp, ends) {
     }
     const config = Object.assign({}, await bp.config.getModuleConfigForBot('uipath', req.params.botId))
     const report = await core.checkSetup(config, { process: typeof req.query.process === 'string' ? req.query.process : undefined, externalUrl: process.EXTERNAL_URL })
+    // Where action code's require('botpress-uipath') leads, in this server.
+    const actions = packageLink.status(process.PROJECT_LOCATION, core.version)
+    report.steps.push({ name: 'actions', ok: actions.ok, detail: actions.detail, warnings: actions.warning ? [actions.warning] : [] })
+    report.ok = report.ok && actions.ok
     send(bp, req, res, { status: 200, body: report })
   }))
 }
@@ -124,8 +129,20 @@ function registerIssuer (bp) {
 // the in-process helpers in onServerReady, everything stopped on unmount.
 let ends = null
 
+/** Makes require('botpress-uipath') resolve for action code (package-link.js), and says so. */
+function linkPackage (bp) {
+  try {
+    const linked = packageLink.install(process.PROJECT_LOCATION, corePath, core.version)
+    if (linked.linked) bp.logger.info('[uipath] action code can require(\'botpress-uipath\') (' + core.version + ', ' + linked.dir + ')')
+    else bp.logger.warn('[uipath] the package was not made resolvable for action code: ' + linked.reason)
+  } catch (err) {
+    bp.logger.warn('[uipath] the package could not be made resolvable for action code: ' + err.message)
+  }
+}
+
 const entryPoint = {
   onServerStarted: async (bp) => {
+    linkPackage(bp)
     ends = createJobEnds(bp)
     await ends.start()
   },
@@ -137,6 +154,7 @@ const entryPoint = {
   onBotMount: async () => {},
   onBotUnmount: async () => {},
   onModuleUnmount: async () => {
+    try { packageLink.uninstall(process.PROJECT_LOCATION) } catch (err) {}
     if (globalThis[ISSUER] === issuer) delete globalThis[ISSUER]
     issuer = null
     if (ends) await ends.stop()
