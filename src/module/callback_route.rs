@@ -154,17 +154,27 @@ fn approve(
         }
         (bound, _) => bound.clone(),
     };
-    // The activity sends an object; a JSON string holding one is accepted too.
+    // The activity's `Message` is an object argument: an object (a payload), a JSON
+    // string holding one, or, as a UiPath developer first types it, a plain string,
+    // which is said as text (an empty one is refused below, as an empty text is).
     let message = match body.get("message") {
         Some(Value::Object(m)) => Some(m.clone()),
         Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
             Ok(Value::Object(m)) => Some(m),
-            _ => None,
+            _ => {
+                let mut text = Map::new();
+                text.insert("type".into(), json!("text"));
+                text.insert("text".into(), json!(s));
+                Some(text)
+            }
         },
         _ => None,
     }
     .ok_or_else(|| {
-        bad("message must be an object like {\"type\": \"text\", \"text\": \"…\"}".into())
+        bad(
+            "message must be an object like {\"type\": \"text\", \"text\": \"…\"}, or a text"
+                .into(),
+        )
     })?;
     match message.get("type") {
         Some(Value::String(t)) if !t.is_empty() => {
@@ -276,6 +286,35 @@ mod tests {
             json!({"botId": "bot-1", "channel": "web", "target": "u1", "threadId": "t9"})
         );
         assert_eq!(d.message, json!({"type": "text", "text": "hi"}));
+    }
+
+    #[test]
+    fn a_plain_string_message_is_said_as_text() {
+        let t = token(json!({"channel": "web", "target": "u1", "threadId": "t9"}));
+        let auth = format!("bearer {t}");
+        // What the activity's Newtonsoft.Json writes for a string Message: `text` null.
+        let r = post(
+            ALL_BOTS,
+            Some(&auth),
+            json!({"text": null, "message": "Invoice INV-0042 found", "channel": "web", "target": "u1", "botId": "bot-1"}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            r.delivery.unwrap().message,
+            json!({"type": "text", "text": "Invoice INV-0042 found"})
+        );
+        // A string holding a payload is that payload, as before.
+        let r = post(
+            ALL_BOTS,
+            Some(&auth),
+            callback(json!({"message": "{\"type\":\"image\",\"image\":\"x\"}"})),
+        );
+        assert_eq!(r.delivery.unwrap().message["type"], "image");
+        for bad in [json!(""), json!(5), json!(null), json!(["a"])] {
+            let r = post(ALL_BOTS, Some(&auth), callback(json!({ "message": bad })));
+            assert_eq!(r.status, 400, "{bad}");
+            assert!(r.delivery.is_none());
+        }
     }
 
     #[test]

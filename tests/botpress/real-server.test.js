@@ -403,6 +403,57 @@ test('require(\'botpress-uipath\') works in a global action, a bot\'s action and
   assert.ok(step && step.ok && /action code can require\('botpress-uipath'\)/.test(step.detail), check.text)
 })
 
+test('the module as the admin and the Studio show it: named UiPath, its actions with titles, categories, parameters, no links', async () => {
+  const modules = await bp.call('GET', '/api/v1/modules/all', bp.admin)
+  assert.strictEqual(modules.status, 200, modules.text)
+  const mine = modules.json.find((m) => m.name === 'uipath')
+  assert.ok(mine, modules.text.slice(0, 500))
+  assert.strictEqual(mine.fullName, 'UiPath')
+  assert.ok(/jobs/.test(mine.description), mine.description)
+  const r = await bp.call('GET', '/api/v1/studio/' + BOT + '/actions', bp.admin)
+  assert.strictEqual(r.status, 200, r.text.slice(0, 500))
+  // The studio backend sends each action's metadata beside its name.
+  const meta = (a) => a.metadata || a
+  const ours = r.json.filter((a) => /^uipath\//.test(a.name)).map((a) => [a.name, meta(a).title, meta(a).category])
+  for (const [name, title] of [['uipath/startJob', 'Start UiPath job'], ['uipath/getJob', 'Get UiPath job'], ['uipath/waitForJob', 'Wait for UiPath job'], ['uipath/stopJob', 'Stop UiPath job']]) {
+    assert.ok(ours.some((a) => a[0] === name && a[1] === title && a[2] === 'UiPath'), name + ': ' + JSON.stringify(ours))
+  }
+  for (const action of r.json.filter((a) => /^uipath\/(start|get|waitFor|stop)Job$/.test(a.name))) {
+    const m = meta(action)
+    assert.ok(!/[[\]]/.test(m.description), action.name + ': the description has no Markdown link: ' + m.description)
+    for (const p of m.params) assert.ok(!/[[\]]/.test(p.description || ''), action.name + '.' + p.name + ': ' + p.description)
+    if (action.name === 'uipath/startJob') {
+      const byName = Object.fromEntries(m.params.map((p) => [p.name, p]))
+      assert.strictEqual(byName.processKey.required, true)
+      assert.strictEqual(byName.processKey.type, 'string')
+      assert.deepStrictEqual(m.params.map((p) => p.name), ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount', 'expiresIn', 'resultVariable'])
+    }
+  }
+})
+
+test('the Callback activity\'s exact bytes, with an object Message and with a plain string one', async () => {
+  const user = 'activity-user-1'
+  const tok = await bp.call('GET', tokenUrl(BOT, { channel: 'api', target: user }), bp.admin)
+  const post = (body) => new Promise((resolve, reject) => {
+    const data = Buffer.from(body, 'utf8')
+    const req = require('http').request(bp.url + callbackPath(), {
+      method: 'POST',
+      headers: { Authorization: 'bearer ' + tok.json.token, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': data.length, Expect: '100-continue' },
+      agent: false
+    }, (res) => { let t = ''; res.on('data', (c) => { t += c }); res.on('end', () => resolve({ status: res.statusCode, text: t })) })
+    req.on('continue', () => req.end(data))
+    req.on('error', reject)
+  })
+  for (const message of ['{"type":"text","text":"an object Message"}', '"a plain string Message"']) {
+    const r = await post('{"text":null,"message":' + message + ',"channel":"api","target":"' + user + '","botId":"' + BOT + '"}')
+    assert.strictEqual(r.status, 200, r.text)
+  }
+  await server.eventually('both messages in the events table', () => {
+    const t = outgoingTexts(user)
+    return t.indexOf('an object Message') >= 0 && t.indexOf('a plain string Message') >= 0
+  }, 30000)
+})
+
 test('a webhook is a signal: a signed end with outputs of its sender\'s choice delivers Orchestrator\'s end, once', async () => {
   const user = 'ends-user-3'
   emu.webhooks.drop(1)

@@ -203,7 +203,21 @@ test('each action carries the metadata Botpress reads from its first comment blo
     assert.ok(/@category UiPath/.test(block), name)
     const got = block.split('\n').filter((l) => /@param/.test(l)).map((l) => /@param \{(\w+)\} \[?(\w+)/.exec(l)[2])
     assert.deepStrictEqual(got, params, name)
+    // The Studio renders descriptions as Markdown: a bracket would become a link.
+    const description = block.split('@')[0]
+    const paramTexts = block.split('\n').filter((l) => /@param/.test(l)).map((l) => l.split(' - ').slice(1).join(' - '))
+    for (const text of [description].concat(paramTexts)) {
+      assert.ok(!/[[\]]/.test(text), name + ': no brackets in ' + JSON.stringify(text))
+    }
   }
+})
+
+test('uipath/startJob saved with an empty processKey fails with INVALID_CONFIG naming it, and starts nothing', async () => {
+  const temp = {}
+  const before = w.orchestrator.requests.length
+  await assert.rejects(w.module.runAction('uipath/startJob', { bp: w.bp, event: w.event(), temp: temp, args: { processKey: '', processVersion: '', folder: '' } }))
+  assert.deepStrictEqual(temp.uipathError, { code: 'INVALID_CONFIG', message: 'INVALID_CONFIG: processKey is missing' })
+  assert.strictEqual(w.orchestrator.requests.length, before)
 })
 
 test('the entry point has only the keys Botpress 12.31\'s module schema allows (no `default`)', () => {
