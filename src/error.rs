@@ -28,6 +28,14 @@ pub enum ErrorCode {
     Network,
     /// The job does not exist in that folder, or the credentials cannot see it.
     JobNotFound,
+    /// No queue of that name in the folder (or the credentials cannot see it).
+    QueueNotFound,
+    /// The queue item does not exist in that folder, or the credentials cannot see it.
+    QueueItemNotFound,
+    /// A reference the caller gave is taken in a queue that enforces unique references.
+    DuplicateReference,
+    /// The Action Center task does not exist, or the credentials cannot see it.
+    TaskNotFound,
     /// A callback token or callback request was refused (module backend).
     Unauthorized,
 }
@@ -46,6 +54,10 @@ impl ErrorCode {
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::Network => "NETWORK",
             ErrorCode::JobNotFound => "JOB_NOT_FOUND",
+            ErrorCode::QueueNotFound => "QUEUE_NOT_FOUND",
+            ErrorCode::QueueItemNotFound => "QUEUE_ITEM_NOT_FOUND",
+            ErrorCode::DuplicateReference => "DUPLICATE_REFERENCE",
+            ErrorCode::TaskNotFound => "TASK_NOT_FOUND",
             ErrorCode::Unauthorized => "UNAUTHORIZED",
         }
     }
@@ -76,6 +88,10 @@ pub struct Error {
     pub reference: Option<String>,
     /// The last state seen of the job a wait gave up on (`error.job` in JS).
     pub job: Option<Box<crate::types::JobDetails>>,
+    /// The last state seen of the queue item a wait gave up on (`error.queueItem`).
+    pub queue_item: Option<Box<crate::types::QueueItem>>,
+    /// How long a 429 said to wait, seconds.
+    pub retry_after_seconds: Option<u32>,
 }
 
 /// Shorthand for results of this crate.
@@ -92,6 +108,8 @@ impl Error {
             trace_id: None,
             reference: None,
             job: None,
+            queue_item: None,
+            retry_after_seconds: None,
         }
     }
 

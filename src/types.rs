@@ -1,10 +1,11 @@
 //! Plain types that several layers share (settings, request builders, flows, errors):
-//! the folder a call runs in, a job as the package hands it out, how to stop one. This
+//! the folder a call runs in, a job and a queue item as the package hands them out, how
+//! to stop a job. This
 //! module imports nothing of the crate, so nothing above it can form a cycle through it.
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The JSON text of a value (compact). serde_json cannot fail on the package's values
@@ -64,4 +65,50 @@ pub enum StopStrategy {
     SoftStop,
     /// End it at once.
     Kill,
+}
+
+/// `ProcessingException { Reason, Details, Type }` of a failed item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessingException {
+    /// Why.
+    #[serde(rename(deserialize = "Reason", serialize = "reason"), default)]
+    pub reason: Option<String>,
+    /// More of it.
+    #[serde(rename(deserialize = "Details", serialize = "details"), default)]
+    pub details: Option<String>,
+    /// `ApplicationException` or `BusinessException`.
+    #[serde(rename(deserialize = "Type", serialize = "type"), default)]
+    pub kind: Option<String>,
+}
+
+/// A queue item as `addUiPathQueueItem` and the other calls resolve it (API.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueItem {
+    /// Numeric id.
+    pub id: i64,
+    /// GUID.
+    pub key: String,
+    /// The queue's name.
+    pub queue_name: String,
+    /// `Reference`.
+    pub reference: Option<String>,
+    /// `High`, `Normal`, `Low`.
+    pub priority: String,
+    /// `New`, `InProgress`, `Failed`, `Successful`, `Abandoned`, `Retried`, `Deleted`.
+    pub status: String,
+    /// The transaction's output.
+    pub output: Option<Value>,
+    /// Why it failed.
+    pub processing_exception: Option<ProcessingException>,
+    /// How often it was retried.
+    pub retry_number: i64,
+    /// The item this one is a retry of.
+    pub ancestor_id: Option<i64>,
+    /// ISO 8601.
+    pub creation_time: Option<String>,
+    /// ISO 8601.
+    pub start_processing: Option<String>,
+    /// ISO 8601.
+    pub end_processing: Option<String>,
 }

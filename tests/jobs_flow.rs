@@ -175,6 +175,28 @@ fn wait_past_its_deadline_is_a_timeout_carrying_the_last_state() {
 }
 
 #[test]
+fn a_short_wait_uses_its_whole_timeout_with_a_shorter_last_pause() {
+    // timeoutMs 3000: reads at 0, 1 s and 2.5 s (the last pause cut from 1.5 s to what
+    // leaves 500 ms for the read), not a TIMEOUT after the second read at 1 s.
+    let fake = identity().route(Method::Get, "/odata/Jobs(", |_, _| {
+        ok(200, job(7, "Running"))
+    });
+    let start = fake.clock.get();
+    let err = block_on(flow::wait_for_job(
+        &fake,
+        &TokenCache::default(),
+        &query(JobCall::Wait, json!({"jobId": 7, "timeoutMs": 3000})),
+    ))
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Timeout);
+    let reads: Vec<u64> = fake.sent_at.borrow()[1..]
+        .iter()
+        .map(|t| t - start)
+        .collect();
+    assert_eq!(reads, vec![0, 1000, 2500]);
+}
+
+#[test]
 fn wait_honours_retry_after() {
     let fake = identity().route(Method::Get, "/odata/Jobs(", |_, n| match n {
         1 => Ok(Response {

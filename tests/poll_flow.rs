@@ -41,12 +41,27 @@ fn tracked(id: i64, folder: &str) -> TrackedJob {
 }
 
 fn poll(fake: &Fake, jobs: &[TrackedJob]) -> flow::PollOutcome {
+    poll_within(fake, jobs, &flow::PollBudget::default(), 60)
+}
+
+fn poll_within(
+    fake: &Fake,
+    jobs: &[TrackedJob],
+    budget: &flow::PollBudget,
+    per_minute: u32,
+) -> flow::PollOutcome {
+    let connection = connection();
+    let context = flow::PollContext {
+        connection: &connection,
+        timeout_ms: 5000,
+        budget,
+        per_minute,
+    };
     block_on(flow::poll_jobs(
         fake,
         &TokenCache::default(),
-        &connection(),
+        &context,
         jobs,
-        5000,
     ))
 }
 
@@ -196,5 +211,43 @@ fn a_job_with_the_same_id_but_another_key_is_not_taken_for_ours() {
         fake.last("/odata/Jobs?")
             .header_value("X-UIPATH-FolderPath"),
         None
+    );
+}
+
+#[test]
+fn a_round_stays_within_the_budget_and_a_429_stops_the_tenant_until_its_retry_after() {
+    let fake = Fake::healthy().route(Method::Get, "/odata/Jobs?", |r, _| {
+        let ids = ids_of(r);
+        ok(200, json!({"value": ids.iter().map(|id| json!({"Id": id, "Key": format!("key-{id}"), "State": "Running"})).collect::<Vec<_>>()}))
+    });
+    // 5 folders of 120 jobs: 15 pages; a budget of 4 a minute reads 4 of them.
+    let jobs: Vec<TrackedJob> = (0..600)
+        .map(|i| tracked(i + 1, &format!("path:F{}", i / 120)))
+        .collect();
+    let budget = flow::PollBudget::default();
+    let out = poll_within(&fake, &jobs, &budget, 4);
+    assert_eq!(out.pages, 4);
+    // F0: pages of 50, 50 and 20; F1: 50.
+    assert_eq!(out.running.len(), 170);
+    assert_eq!(out.deferred.len(), 430, "the rest waits for the next round");
+    // The next minute, more is read.
+    fake.clock.set(fake.clock.get() + 60_000);
+    assert_eq!(poll_within(&fake, &jobs, &budget, 4).pages, 4);
+    // A 429: the tenant waits out its Retry-After (here 120 s), whatever the budget.
+    let limited = Fake::healthy().route(Method::Get, "/odata/Jobs?", |_, _| {
+        Ok(botpress_uipath::http::Response {
+            status: 429,
+            headers: vec![("retry-after".into(), "120".into())],
+            body: "{}".into(),
+        })
+    });
+    let budget = flow::PollBudget::default();
+    let out = poll_within(&limited, &jobs[..60], &budget, 60);
+    assert_eq!(out.deferred.len(), 60);
+    let out = poll_within(&limited, &jobs[..60], &budget, 60);
+    assert_eq!(
+        (out.pages, out.deferred.len()),
+        (0, 60),
+        "nothing is sent while the 429 lasts"
     );
 }

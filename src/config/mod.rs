@@ -5,10 +5,12 @@
 
 mod jobs;
 mod module;
+mod queue;
 mod start;
 
 pub use jobs::{JobCall, JobQuery, JobRef};
 pub use module::ConfigLayers;
+pub use queue::{ItemDate, Priority, QueueItemCall, QueueItemQuery, QueueItemSettings};
 pub use start::JobSettings;
 
 use serde::Deserialize;

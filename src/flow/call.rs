@@ -11,6 +11,8 @@ use crate::orchestrator;
 pub(super) const MAX_ATTEMPTS: u32 = 3;
 /// First back-off; doubled on each retry.
 const BACKOFF_MS: u64 = 400;
+/// What a wait keeps for its last read before the deadline, milliseconds.
+pub(super) const READ_RESERVE_MS: u64 = 500;
 
 /// One call's deadline and the transport it sends through.
 pub(super) struct Call<'a, T: Transport> {
@@ -110,13 +112,30 @@ impl<'a, T: Transport> Call<'a, T> {
             if attempt >= MAX_ATTEMPTS || !self.wait_before_retry(attempt, retry_after).await {
                 if let Ok(r) = &outcome {
                     if r.status == 429 {
-                        return Err(orchestrator::parse_error(r, what, None));
+                        let mut e = orchestrator::parse_error(r, what, None);
+                        e.retry_after_seconds =
+                            retry_after.map(|ms| u32::try_from(ms / 1000).unwrap_or(u32::MAX));
+                        return Err(e);
                     }
                 }
                 return outcome;
             }
             attempt += 1;
         }
+    }
+
+    /// Sleeps before a wait's next read: `pause`, or less so that the last read comes
+    /// just before the deadline (with [`READ_RESERVE_MS`] left for it); false when not
+    /// even that is left, and the wait gives up.
+    pub(super) async fn pause_before_read(&self, pause: u64) -> bool {
+        let remaining = self.remaining();
+        if remaining <= READ_RESERVE_MS {
+            return false;
+        }
+        self.transport
+            .sleep(pause.min(remaining - READ_RESERVE_MS))
+            .await;
+        true
     }
 
     /// Sleeps before retry number `attempt`; false when the deadline would pass first.

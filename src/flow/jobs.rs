@@ -92,8 +92,11 @@ async fn wait<T: Transport>(
         if is_final(&job.state) {
             return Ok(job);
         }
-        // Keep a second for the read after the pause; otherwise give up now.
-        if pause + 1000 > call.remaining() {
+        call.log(&format!(
+            "job {} is {}; next read in {pause} ms (or just before the deadline)",
+            job.id, job.state
+        ));
+        if !call.pause_before_read(pause).await {
             let mut e = Error::new(
                 ErrorCode::Timeout,
                 format!(
@@ -104,11 +107,6 @@ async fn wait<T: Transport>(
             e.job = Some(Box::new(job));
             return Err(e);
         }
-        call.log(&format!(
-            "job {} is {}; next read in {pause} ms",
-            job.id, job.state
-        ));
-        call.transport.sleep(pause).await;
         pause = (pause + pause / 2).min(query.poll_ms);
     }
 }

@@ -8,19 +8,23 @@
 //! after a lost answer once a look-up by `Reference` shows that no job was created —
 //! so a retry can never start a job twice.
 
+mod budget;
 mod call;
 mod check;
 mod flight;
 mod jobs;
 mod poll;
+mod queue;
 mod signal;
 mod start;
 mod token;
 
+pub use budget::PollBudget;
 pub use check::{check, CheckInput, CheckReport, Step};
 pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
-pub use poll::{poll_jobs, PollOutcome};
-pub use signal::read_signalled_jobs;
+pub use poll::{poll_jobs, poll_queue_items, PollContext, PollOutcome};
+pub use queue::{add_queue_item, get_queue_item, wait_for_queue_item};
+pub use signal::{read_signalled_items, read_signalled_jobs};
 pub use start::start_job;
 pub use token::{botpress_token, botpress_token_request, TokenCache};
 

@@ -144,6 +144,11 @@ impl<'c, 'a, T: Transport> Session<'c, 'a, T> {
         self.folder
     }
 
+    /// The call's clock, milliseconds.
+    pub(super) fn now_ms(&self) -> u64 {
+        self.call.transport.now_ms()
+    }
+
     /// The request context: URL, token, tenant and folder headers.
     pub(super) fn scope(&self) -> Scope<'_> {
         Scope {

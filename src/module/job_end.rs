@@ -6,6 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use super::delivery::{
+    folder_text, incoming_event, output_value, render, stored_folder, Destination,
+};
 use crate::config::Conversation;
 use crate::duration;
 use crate::error::{Error, Result};
@@ -16,6 +19,9 @@ use crate::types::{Folder, JobDetails};
 
 /// The event type a job's end is delivered as.
 pub const EVENT_TYPE: &str = "uipath-job";
+
+/// The default `pollBudget`: filtered reads a minute per tenant, under UiPath's 100.
+pub const DEFAULT_POLL_BUDGET: u32 = 60;
 
 /// The shortest `webhookSecret` that counts, in characters.
 pub const MIN_WEBHOOK_SECRET: usize = 16;
@@ -34,6 +40,8 @@ pub struct JobEndSettings {
     pub track_for_ms: u64,
     /// Text sent into the conversation for an end, by state (`Successful`, ...).
     pub messages: Map<String, Value>,
+    /// `pollBudget`: filtered reads a minute per tenant for all pollers together.
+    pub poll_budget: u32,
 }
 
 impl JobEndSettings {
@@ -78,7 +86,12 @@ impl JobEndSettings {
                 fields::object("messages", v).map_err(|_| Error::config(MESSAGES_USE))?,
             )?,
         };
+        let poll_budget = match fields::present(config.get("pollBudget")) {
+            None => DEFAULT_POLL_BUDGET,
+            Some(v) => fields::integer("pollBudget", v, 1, 1000)? as u32,
+        };
         Ok(JobEndSettings {
+            poll_budget,
             webhook_secret,
             webhook_secret_too_short,
             poll_interval_ms,
@@ -90,12 +103,17 @@ impl JobEndSettings {
 
 const MESSAGES_USE: &str = "messages must be an object of texts by state, e.g. {\"Successful\": \"{{processKey}} finished\"}";
 
+/// The ends a `messages` text may be for: a job's (`Successful`, `Faulted`, `Stopped`)
+/// and a queue item's (`Successful`, `Failed`, `Abandoned`).
+pub const MESSAGE_STATES: [&str; 5] = ["Successful", "Faulted", "Stopped", "Failed", "Abandoned"];
+
 /// `messages`, each key a final state and each value a text.
 fn messages_of(map: Map<String, Value>) -> Result<Map<String, Value>> {
     for (state, text) in &map {
-        if !is_final(state) || !text.is_string() {
+        if !MESSAGE_STATES.contains(&state.as_str()) || !text.is_string() {
             return Err(Error::config(format!(
-                "{MESSAGES_USE}; the states are Successful, Faulted and Stopped"
+                "{MESSAGES_USE}; the states are {}",
+                MESSAGE_STATES.join(", ")
             )));
         }
     }
@@ -164,29 +182,9 @@ impl TrackedJob {
             .collect()
     }
 
-    /// The folder the job was started in. A stored folder is read again as a setting
-    /// is: one that holds a control character (a row written by another version, or by
-    /// hand) is refused, so it never reaches a header.
+    /// The folder the job was started in (see [`stored_folder`]).
     pub fn folder(&self) -> Result<Option<Folder>> {
-        fields::refuse_control("the tracked job's folder", &self.folder)?;
-        if let Some(id) = self.folder.strip_prefix("id:") {
-            return id
-                .parse()
-                .map(|id| Some(Folder::Id(id)))
-                .map_err(|_| Error::config("the tracked job's folder id is not a number"));
-        }
-        Ok(self
-            .folder
-            .strip_prefix("path:")
-            .map(|p| Folder::Path(p.to_string())))
-    }
-}
-
-fn folder_text(folder: Option<&Folder>) -> String {
-    match folder {
-        Some(Folder::Id(id)) => format!("id:{id}"),
-        Some(Folder::Path(p)) => format!("path:{p}"),
-        None => String::new(),
+        stored_folder(&self.folder)
     }
 }
 
@@ -245,24 +243,18 @@ pub fn delivery(settings: &JobEndSettings, job: &TrackedJob, end: &JobEnd) -> Jo
         "processKey": job.process_key,
         "reference": job.reference,
     });
-    let mut destination = json!({
-        "botId": job.bot_id,
-        "channel": job.channel,
-        "target": job.target,
-    });
-    if let Some(t) = &job.thread_id {
-        destination["threadId"] = json!(t);
-    }
-    let mut event = destination.clone();
-    event["type"] = json!(EVENT_TYPE);
-    event["direction"] = json!("incoming");
-    // No `preview`: NLU and QnA read it as if the user had typed it.
-    event["payload"] = payload;
+    let to = Destination {
+        bot_id: &job.bot_id,
+        channel: &job.channel,
+        target: &job.target,
+        thread_id: job.thread_id.as_deref(),
+    };
+    let (event, destination) = incoming_event(&to, EVENT_TYPE, payload);
     let message = settings
         .messages
         .get(&end.state)
         .and_then(Value::as_str)
-        .map(|template| json!({ "type": "text", "text": render(template, job, end) }));
+        .map(|template| json!({ "type": "text", "text": render_end(template, job, end) }));
     JobEndDelivery {
         event,
         destination,
@@ -270,43 +262,19 @@ pub fn delivery(settings: &JobEndSettings, job: &TrackedJob, end: &JobEnd) -> Jo
     }
 }
 
-/// Fills `{{processKey}}`, `{{state}}`, `{{info}}`, `{{jobId}}`, `{{reference}}` and
-/// `{{output.NAME}}` in; anything unknown becomes empty. Non-text values are JSON.
-pub fn render(template: &str, job: &TrackedJob, end: &JobEnd) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open..].find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let name = rest[open + 2..open + close].trim();
-        out.push_str(&value_of(name, job, end));
-        rest = &rest[open + close + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn value_of(name: &str, job: &TrackedJob, end: &JobEnd) -> String {
-    let text = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => crate::types::json_text(other),
-    };
-    match name {
+/// Fills `{{processKey}}`, `{{state}}`, `{{info}}`, `{{jobId}}`, `{{jobKey}}`,
+/// `{{reference}}`, `{{output}}` and `{{output.NAME}}` in; anything unknown becomes
+/// empty. Non-text values are JSON.
+pub fn render_end(template: &str, job: &TrackedJob, end: &JobEnd) -> String {
+    render(template, |name| match name {
         "processKey" => job.process_key.clone(),
         "state" => end.state.clone(),
         "info" => end.info.clone().unwrap_or_default(),
         "jobId" => end.job_id.to_string(),
         "jobKey" => end.job_key.clone(),
         "reference" => job.reference.clone(),
-        "output" => text(end.output_arguments.as_ref()),
-        _ => match name.strip_prefix("output.") {
-            Some(field) => text(end.output_arguments.as_ref().and_then(|o| o.get(field))),
-            None => String::new(),
-        },
-    }
+        _ => output_value(name, end.output_arguments.as_ref()).unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
@@ -381,20 +349,6 @@ mod tests {
     }
 
     #[test]
-    fn the_folder_goes_both_ways() {
-        for f in [Some(Folder::Id(5)), Some(Folder::Path("A/B".into())), None] {
-            let mut j = job();
-            j.folder = folder_text(f.as_ref());
-            assert_eq!(j.folder().unwrap(), f);
-        }
-        for bad in ["path:Shared\r\nX-UIPATH-OrganizationUnitId: 7", "id:x"] {
-            let mut j = job();
-            j.folder = bad.into();
-            assert!(j.folder().is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn the_event_and_the_text() {
         let mut settings = JobEndSettings::parse(&json!({})).unwrap();
         let d = delivery(&settings, &job(), &end("Successful"));
@@ -421,6 +375,6 @@ mod tests {
         assert!(delivery(&settings, &job(), &end("Faulted"))
             .message
             .is_none());
-        assert_eq!(render("a {{ b", &job(), &end("Stopped")), "a {{ b");
+        assert_eq!(render_end("a {{ b", &job(), &end("Stopped")), "a {{ b");
     }
 }

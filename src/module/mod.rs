@@ -6,8 +6,10 @@
 
 pub mod body;
 pub mod callback_route;
+pub mod delivery;
 pub mod job_end;
 pub mod log;
+pub mod queue_item_end;
 pub mod reply;
 pub mod settings;
 pub mod token_route;
@@ -16,6 +18,7 @@ pub mod webhook_route;
 pub use body::Body;
 pub use callback_route::{check_callback, CallbackRequest};
 pub use job_end::{delivery, JobEnd, JobEndDelivery, JobEndSettings, TrackedJob};
+pub use queue_item_end::{item_delivery, QueueItemEnd, TrackedQueueItem};
 pub use reply::{Delivery, Reply};
 pub use settings::RouteSettings;
 pub use token_route::{issue_token, Caller, TokenRequest};

@@ -34,7 +34,7 @@ pub struct WebhookRequest<'a> {
     pub body: Body<'a>,
 }
 
-/// The answer, and the jobs to look at (only when the call was verified).
+/// The answer, and the jobs and queue items to look at (only when the call was verified).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookReply {
     /// What the route answers.
@@ -42,6 +42,18 @@ pub struct WebhookReply {
     /// The jobs an ending event names; the backend reads those it tracks from
     /// Orchestrator and delivers the ends it finds there.
     pub jobs: Vec<JobSignal>,
+    /// The queue items an ending event names, likewise.
+    pub queue_items: Vec<QueueItemSignal>,
+}
+
+/// A queue item a webhook says has ended: which one, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QueueItemSignal {
+    /// Orchestrator's numeric id.
+    pub queue_item_id: i64,
+    /// The GUID, lower case.
+    pub queue_item_key: String,
 }
 
 /// A job a webhook says has ended: which one, nothing else.
@@ -65,16 +77,29 @@ struct Event {
     job: Option<Value>,
     #[serde(rename = "Jobs", default)]
     jobs: Option<Value>,
+    #[serde(rename = "QueueItem", default)]
+    queue_item: Option<Value>,
+    #[serde(rename = "QueueItems", default)]
+    queue_items: Option<Value>,
 }
 
-impl JobSignal {
-    /// `{ Id, Key }` of a job entity; `None` when either is missing.
-    fn of(entity: &Value) -> Option<JobSignal> {
-        Some(JobSignal {
-            job_id: entity.get("Id")?.as_i64()?,
-            job_key: entity.get("Key")?.as_str()?.to_ascii_lowercase(),
+/// `{ Id, Key }` of each entity of `Job`/`Jobs` (or `QueueItem`/`QueueItems`): one, or
+/// a list; `None` when one of them has no `Id` and `Key`.
+fn ids_and_keys(one: Option<Value>, many: Option<Value>) -> Option<Vec<(i64, String)>> {
+    let entities = match one.or(many) {
+        Some(Value::Array(list)) => list,
+        Some(single) => vec![single],
+        None => Vec::new(),
+    };
+    entities
+        .iter()
+        .map(|e| {
+            Some((
+                e.get("Id")?.as_i64()?,
+                e.get("Key")?.as_str()?.to_ascii_lowercase(),
+            ))
         })
-    }
+        .collect()
 }
 
 impl From<Reply> for WebhookReply {
@@ -82,6 +107,7 @@ impl From<Reply> for WebhookReply {
         WebhookReply {
             reply,
             jobs: Vec::new(),
+            queue_items: Vec::new(),
         }
     }
 }
@@ -137,20 +163,28 @@ pub fn check_webhook(
         return Reply::bad_request("the body is not an Orchestrator webhook event").into();
     };
     let kind = event.kind.unwrap_or_default();
-    if !ends_a_job(&kind) {
-        return WebhookReply::from(Reply::ok(json!({ "received": true, "delivered": 0 })));
-    }
-    let entities = match event.job.or(event.jobs) {
-        Some(Value::Array(list)) => list,
-        Some(one) => vec![one],
-        None => Vec::new(),
+    let (one, many) = match Ends::of(&kind) {
+        Some(Ends::Jobs) => (event.job, event.jobs),
+        Some(Ends::QueueItems) => (event.queue_item, event.queue_items),
+        None => return WebhookReply::from(Reply::ok(json!({ "received": true, "delivered": 0 }))),
     };
-    let jobs: Option<Vec<JobSignal>> = entities.iter().map(JobSignal::of).collect();
-    match jobs {
-        Some(jobs) if !jobs.is_empty() => WebhookReply {
-            reply: Reply::ok(json!({ "received": true })),
-            jobs,
-        },
+    match ids_and_keys(one, many) {
+        Some(named) if !named.is_empty() => {
+            let mut reply = WebhookReply::from(Reply::ok(json!({ "received": true })));
+            for (id, key) in named {
+                match Ends::of(&kind) {
+                    Some(Ends::Jobs) => reply.jobs.push(JobSignal {
+                        job_id: id,
+                        job_key: key,
+                    }),
+                    _ => reply.queue_items.push(QueueItemSignal {
+                        queue_item_id: id,
+                        queue_item_key: key,
+                    }),
+                }
+            }
+            reply
+        }
         Some(_) => {
             Reply::bad_request(&format!("the {} event names no job", quote(&kind, 40))).into()
         }
@@ -162,12 +196,24 @@ pub fn check_webhook(
     }
 }
 
-/// Whether an event says a job ended: `job.completed`, `job.faulted`, `job.stopped`.
-fn ends_a_job(kind: &str) -> bool {
-    matches!(
-        kind.to_ascii_lowercase().as_str(),
-        "job.completed" | "job.faulted" | "job.stopped"
-    )
+/// What an event says has ended.
+enum Ends {
+    /// `job.completed`, `job.faulted`, `job.stopped`.
+    Jobs,
+    /// `queueItem.transactionCompleted`, `.transactionFailed`, `.transactionAbandoned`.
+    QueueItems,
+}
+
+impl Ends {
+    fn of(kind: &str) -> Option<Ends> {
+        match kind.to_ascii_lowercase().as_str() {
+            "job.completed" | "job.faulted" | "job.stopped" => Some(Ends::Jobs),
+            "queueitem.transactioncompleted"
+            | "queueitem.transactionfailed"
+            | "queueitem.transactionabandoned" => Some(Ends::QueueItems),
+            _ => None,
+        }
+    }
 }
 
 /// Whether `signature` is the base64 HMAC-SHA256 of `body` under `secret`; compared in
@@ -252,8 +298,42 @@ mod tests {
     fn other_events_are_acknowledged_and_do_nothing() {
         let r = signed_call(r#"{"Type":"job.started","Job":{"Id":1,"Key":"a","State":"Running"}}"#);
         assert_eq!((r.reply.status, r.jobs.len()), (200, 0));
-        let r = signed_call(r#"{"Type":"queueItem.added"}"#);
-        assert_eq!((r.reply.status, r.jobs.len()), (200, 0));
+        let r = signed_call(r#"{"Type":"queueItem.added","QueueItems":[{"Id":1,"Key":"a"}]}"#);
+        assert_eq!(
+            (r.reply.status, r.jobs.len(), r.queue_items.len()),
+            (200, 0, 0)
+        );
+    }
+
+    #[test]
+    fn a_queue_item_s_end_names_the_item_and_nothing_else() {
+        for kind in [
+            "queueItem.transactionCompleted",
+            "queueItem.transactionFailed",
+        ] {
+            let r = signed_call(&format!(
+                r#"{{"Type":"{kind}","QueueItem":{{"Id":9001,"Key":"AB-C","Status":"Successful","Output":{{"paid":true}}}},"Queue":{{"Id":1,"Name":"Invoices"}}}}"#
+            ));
+            assert_eq!(r.reply.status, 200);
+            assert_eq!(
+                r.queue_items,
+                vec![QueueItemSignal {
+                    queue_item_id: 9001,
+                    queue_item_key: "ab-c".into()
+                }]
+            );
+            assert!(r.jobs.is_empty());
+        }
+        let r = signed_call(
+            r#"{"Type":"queueItem.transactionAbandoned","QueueItems":[{"Id":1,"Key":"a"},{"Id":2,"Key":"b"}]}"#,
+        );
+        assert_eq!(r.queue_items.len(), 2);
+        assert_eq!(
+            signed_call(r#"{"Type":"queueItem.transactionFailed","QueueItem":{"Id":1}}"#)
+                .reply
+                .status,
+            400
+        );
     }
 
     #[test]

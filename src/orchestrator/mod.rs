@@ -3,12 +3,17 @@
 //! collections and errors here; releases, job starts and jobs in their own files.
 
 mod jobs;
+mod queues;
 mod releases;
 mod start;
 
 pub use jobs::{is_final, job_error, parse_job, JobEntity, ParsedJob, FINAL_STATES};
+pub use queues::{
+    is_final_item, newest_retry, queue_error, QueueItemEntity, DUPLICATE_REFERENCE_CODE,
+    FINAL_ITEM_STATUSES,
+};
 pub use releases::{choose_release, compare_versions, Release};
-pub use start::{input_arguments, start_info, Job, JobStart, StartInfo};
+pub use start::{add_callback_fields, input_arguments, start_info, Job, JobStart, StartInfo};
 
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -177,6 +182,8 @@ pub fn parse_error(response: &Response, action: &str, folder: Option<&Folder>) -
         trace_id,
         reference: None,
         job: None,
+        queue_item: None,
+        retry_after_seconds: None,
     }
 }
 

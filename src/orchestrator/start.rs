@@ -106,6 +106,24 @@ pub fn input_arguments(
     botpress_token: Option<&Secret>,
 ) -> Map<String, Value> {
     let mut args = settings.input_arguments.clone();
+    add_callback_fields(
+        &mut args,
+        conversation,
+        botpress_token,
+        settings.external_url.as_deref(),
+    );
+    args
+}
+
+/// The fields the Botpress UiPath component's `Callback` activity needs, into `args` (a
+/// job's input arguments, a queue item's content): `channel`, `target`, `botId`,
+/// `threadId`, `botpressToken`, `botpressUrl`. They win over same-named fields.
+pub fn add_callback_fields(
+    args: &mut Map<String, Value>,
+    conversation: &Conversation,
+    botpress_token: Option<&Secret>,
+    external_url: Option<&str>,
+) {
     args.insert("channel".into(), json!(conversation.channel));
     args.insert("target".into(), json!(conversation.target));
     args.insert("botId".into(), json!(conversation.bot_id));
@@ -115,10 +133,9 @@ pub fn input_arguments(
     if let Some(t) = botpress_token {
         args.insert("botpressToken".into(), json!(t.expose()));
     }
-    if let Some(u) = &settings.external_url {
+    if let Some(u) = external_url {
         args.insert("botpressUrl".into(), json!(u));
     }
-    args
 }
 
 /// The `startInfo` of a StartJobs call; `InputArguments` is a JSON *string*.

@@ -80,6 +80,9 @@ pub fn to_js_error(error: Error) -> JsValue {
     if let Some(job) = error.job.as_deref().and_then(|j| to_js(j).ok()) {
         set("job", job);
     }
+    if let Some(item) = error.queue_item.as_deref().and_then(|i| to_js(i).ok()) {
+        set("queueItem", item);
+    }
     js.into()
 }
 

@@ -201,7 +201,7 @@ pub fn version() -> String {
 }
 
 /// A random job-reference suffix (not a secret: it only tells calls apart).
-fn nonce() -> String {
+pub(super) fn nonce() -> String {
     let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let b = js_sys::Date::now() as u64;
     format!("{b:x}{a:08x}")

@@ -14,8 +14,11 @@ use crate::config::Connection;
 use crate::error::Result;
 use crate::fields::Layers;
 use crate::flow;
-use crate::module::webhook_route::JobSignal;
-use crate::module::{self, JobEnd, JobEndSettings, RouteSettings, TrackedJob, WebhookRequest};
+use crate::module::webhook_route::{JobSignal, QueueItemSignal};
+use crate::module::{
+    self, JobEnd, JobEndSettings, QueueItemEnd, RouteSettings, TrackedJob, TrackedQueueItem,
+    WebhookRequest,
+};
 
 /// The deadline of one poll page, milliseconds.
 const POLL_PAGE_TIMEOUT_MS: u64 = 30_000;
@@ -54,10 +57,13 @@ struct WebhookAnswer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     log: Option<&'a str>,
     jobs: &'a [JobSignal],
+    #[serde(rename = "queueItems")]
+    queue_items: &'a [QueueItemSignal],
 }
 
 /// The webhook route: `{ config, signature, contentType, body | parsedBody | tooLarge |
-/// timedOut, now, requestId, source }` → `{ status, body, log?, jobs: [{ jobId, jobKey }] }`.
+/// timedOut, now, requestId, source }` → `{ status, body, log?, jobs: [{ jobId, jobKey }],
+/// queueItems: [{ queueItemId, queueItemKey }] }`.
 #[wasm_bindgen(js_name = checkWebhook)]
 pub fn check_webhook(input: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue> {
@@ -77,6 +83,7 @@ pub fn check_webhook(input: JsValue) -> Result<JsValue, JsValue> {
             body: &reply.body,
             log: reply.log.as_deref(),
             jobs: &answer.jobs,
+            queue_items: &answer.queue_items,
         })
     };
     run().map_err(to_js_error)
@@ -103,41 +110,33 @@ pub fn job_end_delivery(input: JsValue) -> Result<JsValue, JsValue> {
     run().map_err(to_js_error)
 }
 
-/// `pollJobs`' input: the bot's module config and its tracked jobs.
+/// A poll's input: the bot's module config and its tracked rows.
 #[derive(Deserialize)]
-struct PollInput {
+struct PollInput<R> {
     #[serde(default)]
     config: Value,
-    jobs: Vec<TrackedJob>,
+    #[serde(alias = "items")]
+    jobs: Vec<R>,
+}
+
+impl<R> PollInput<R> {
+    /// The connection and the budget of the bot's module config.
+    fn context(&self) -> Result<(Connection, u32)> {
+        let connection = Connection::parse(&Layers::new(&json!({}), &self.config))?;
+        let per_minute = JobEndSettings::parse(&self.config)?.poll_budget;
+        Ok((connection, per_minute))
+    }
 }
 
 /// One poll of a bot's tracked jobs: `{ config (the bot's module config), jobs:
-/// [TrackedJob] }` → `{ ends, running, missing, skipped, errors, warnings, pages }`.
-/// Jobs on another Orchestrator than the config's, or started with other credentials,
-/// are `skipped` (the webhook still delivers them).
+/// [TrackedJob] }` → `{ ends, running, missing, deferred, skipped, errors, warnings,
+/// pages }`. Jobs on another Orchestrator than the config's, or started with other
+/// credentials, are `skipped`; those past the tenant's `pollBudget` are `deferred`.
 #[wasm_bindgen(js_name = pollJobs)]
 pub async fn poll_jobs(input: JsValue) -> Result<JsValue, JsValue> {
-    poll(input).await.map_err(to_js_error)
-}
-
-async fn poll(input: JsValue) -> Result<JsValue> {
-    let input: PollInput = typed(input, "input")?;
-    let connection = Connection::parse(&Layers::new(&json!({}), &input.config))?;
-    let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = input
-        .jobs
-        .into_iter()
-        .partition(|j| j.pollable && j.orchestrator == connection.orchestrator_url);
-    let transport = HostTransport { logger: None };
-    let mut outcome = flow::poll_jobs(
-        &transport,
-        &state::tokens(),
-        &connection,
-        &readable,
-        POLL_PAGE_TIMEOUT_MS,
-    )
-    .await;
-    outcome.skipped = skipped.into_iter().map(|j| j.job_key).collect();
-    to_js(&outcome)
+    poll_rows::<TrackedJob>(input, false)
+        .await
+        .map_err(to_js_error)
 }
 
 /// The tracked jobs a verified webhook named, read from Orchestrator one by one with the
@@ -146,25 +145,127 @@ async fn poll(input: JsValue) -> Result<JsValue> {
 /// job is never used. Jobs on another Orchestrator than the config's are `skipped`.
 #[wasm_bindgen(js_name = readSignalledJobs)]
 pub async fn read_signalled_jobs(input: JsValue) -> Result<JsValue, JsValue> {
-    read_signalled(input).await.map_err(to_js_error)
+    poll_rows::<TrackedJob>(input, true)
+        .await
+        .map_err(to_js_error)
 }
 
-async fn read_signalled(input: JsValue) -> Result<JsValue> {
-    let input: PollInput = typed(input, "input")?;
-    let connection = Connection::parse(&Layers::new(&json!({}), &input.config))?;
-    let (readable, skipped): (Vec<TrackedJob>, Vec<TrackedJob>) = input
-        .jobs
-        .into_iter()
-        .partition(|j| j.orchestrator == connection.orchestrator_url);
-    let transport = HostTransport { logger: None };
-    let mut outcome = flow::read_signalled_jobs(
-        &transport,
-        &state::tokens(),
-        &connection,
-        &readable,
-        POLL_PAGE_TIMEOUT_MS,
-    )
-    .await;
-    outcome.skipped = skipped.into_iter().map(|j| j.job_key).collect();
-    to_js(&outcome)
+/// One poll of a bot's tracked queue items: `{ config, items: [TrackedQueueItem] }` →
+/// `{ ends: [QueueItemEnd], … }` as `pollJobs`; a `Retried` item is followed to its retry.
+#[wasm_bindgen(js_name = pollQueueItems)]
+pub async fn poll_queue_items(input: JsValue) -> Result<JsValue, JsValue> {
+    poll_rows::<TrackedQueueItem>(input, false)
+        .await
+        .map_err(to_js_error)
+}
+
+/// The tracked queue items a verified webhook named, each read by id and followed
+/// through its retries: `{ config, items }` → as `pollQueueItems`.
+#[wasm_bindgen(js_name = readSignalledQueueItems)]
+pub async fn read_signalled_queue_items(input: JsValue) -> Result<JsValue, JsValue> {
+    poll_rows::<TrackedQueueItem>(input, true)
+        .await
+        .map_err(to_js_error)
+}
+
+/// A row the pollers read: where it runs and whether its connection is the bot's.
+trait PollRow: serde::de::DeserializeOwned {
+    fn orchestrator(&self) -> &str;
+    fn pollable(&self) -> bool;
+    fn key(&self) -> String;
+    async fn read(context: &flow::PollContext<'_>, rows: &[Self], signalled: bool) -> JsValue;
+}
+
+impl PollRow for TrackedJob {
+    fn orchestrator(&self) -> &str {
+        &self.orchestrator
+    }
+    fn pollable(&self) -> bool {
+        self.pollable
+    }
+    fn key(&self) -> String {
+        self.job_key.clone()
+    }
+    async fn read(context: &flow::PollContext<'_>, rows: &[Self], signalled: bool) -> JsValue {
+        let transport = HostTransport { logger: None };
+        let tokens = state::tokens();
+        let outcome = if signalled {
+            flow::read_signalled_jobs(
+                &transport,
+                &tokens,
+                context.connection,
+                rows,
+                POLL_PAGE_TIMEOUT_MS,
+            )
+            .await
+        } else {
+            flow::poll_jobs(&transport, &tokens, context, rows).await
+        };
+        to_js(&outcome).unwrap_or(JsValue::NULL)
+    }
+}
+
+impl PollRow for TrackedQueueItem {
+    fn orchestrator(&self) -> &str {
+        &self.orchestrator
+    }
+    fn pollable(&self) -> bool {
+        self.pollable
+    }
+    fn key(&self) -> String {
+        self.item_key.clone()
+    }
+    async fn read(context: &flow::PollContext<'_>, rows: &[Self], signalled: bool) -> JsValue {
+        let transport = HostTransport { logger: None };
+        let tokens = state::tokens();
+        let outcome = if signalled {
+            flow::read_signalled_items(&transport, &tokens, context, rows).await
+        } else {
+            flow::poll_queue_items(&transport, &tokens, context, rows).await
+        };
+        to_js(&outcome).unwrap_or(JsValue::NULL)
+    }
+}
+
+/// Reads the rows the config's connection may read (all on its Orchestrator; only
+/// pollable ones for a poll), and says which were skipped.
+async fn poll_rows<R: PollRow>(input: JsValue, signalled: bool) -> Result<JsValue> {
+    let input: PollInput<R> = typed(input, "input")?;
+    let (connection, per_minute) = input.context()?;
+    let (readable, skipped): (Vec<R>, Vec<R>) = input.jobs.into_iter().partition(|r| {
+        r.orchestrator() == connection.orchestrator_url && (signalled || r.pollable())
+    });
+    let budget = state::budget();
+    let context = flow::PollContext {
+        connection: &connection,
+        timeout_ms: POLL_PAGE_TIMEOUT_MS,
+        budget: &budget,
+        per_minute,
+    };
+    let out = R::read(&context, &readable, signalled).await;
+    let skipped: Vec<String> = skipped.iter().map(R::key).collect();
+    js_sys::Reflect::set(&out, &"skipped".into(), &to_js(&skipped)?)
+        .map_err(|_| crate::error::Error::config("could not convert the result"))?;
+    Ok(out)
+}
+
+/// `queueItemEndDelivery`'s input: the module config, the tracked row, the end.
+#[derive(Deserialize)]
+struct ItemDeliveryInput {
+    #[serde(default)]
+    config: Value,
+    item: TrackedQueueItem,
+    end: QueueItemEnd,
+}
+
+/// What a queue item's end becomes in its conversation: `{ config, item, end }` →
+/// `{ event, destination, message? }`.
+#[wasm_bindgen(js_name = queueItemEndDelivery)]
+pub fn queue_item_end_delivery(input: JsValue) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue> {
+        let input: ItemDeliveryInput = typed(input, "input")?;
+        let settings = JobEndSettings::parse(&input.config)?;
+        to_js(&module::item_delivery(&settings, &input.item, &input.end))
+    };
+    run().map_err(to_js_error)
 }

@@ -3,8 +3,8 @@
 //! `host` declares the Botpress objects we are handed, `convert` is every conversion
 //! between JS and Rust values, `transport` implements [`crate::http::Transport`] over
 //! the host's transport (`setTransport`), `state` is what the loaded package keeps
-//! between calls, `tracker` hands started jobs to the module; `exports` holds the
-//! package's exports, `routes`, `job_ends` and `route_input` those of the module backend,
+//! between calls, `tracker` hands started jobs and added items to the module; `exports`
+//! and `queue_items` hold the package's exports, `routes`, `job_ends` and `route_input` those of the module backend,
 //! `check` those of the check command.
 
 mod check;
@@ -12,6 +12,7 @@ mod convert;
 mod exports;
 mod host;
 mod job_ends;
+mod queue_items;
 mod route_input;
 mod routes;
 mod state;
@@ -24,6 +25,8 @@ pub use exports::{
     stop_uipath_job, version, wait_for_uipath_job,
 };
 pub use job_ends::{
-    check_webhook, job_end_delivery, job_end_settings, poll_jobs, read_signalled_jobs,
+    check_webhook, job_end_delivery, job_end_settings, poll_jobs, poll_queue_items,
+    queue_item_end_delivery, read_signalled_jobs, read_signalled_queue_items,
 };
+pub use queue_items::{add_uipath_queue_item, get_uipath_queue_item, wait_for_uipath_queue_item};
 pub use routes::{check_callback, internal_reply, issue_callback_token, route_settings};

@@ -1,5 +1,6 @@
-//! Handing the jobs a start started to the `uipath` module's tracker in this process, if
-//! the module registered one under `Symbol.for('botpress-uipath/job-tracker')`.
+//! Handing the jobs a start started, and the queue items an add added, to the `uipath`
+//! module's trackers in this process, if the module registered them under
+//! `Symbol.for('botpress-uipath/job-tracker')` and `…/queue-item-tracker`.
 
 use js_sys::{Promise, Reflect};
 use serde_json::{json, Value};
@@ -12,8 +13,9 @@ use super::host::Logger;
 use crate::config::{Connection, Conversation, JobSettings};
 use crate::error::Error;
 use crate::fields::Layers;
-use crate::module::TrackedJob;
+use crate::module::{TrackedJob, TrackedQueueItem};
 use crate::orchestrator::JobStart;
+use crate::types::{Folder, QueueItem};
 
 /// Answers whether the jobs are tracked; a tracker that fails is logged, never thrown:
 /// the jobs have started.
@@ -24,7 +26,7 @@ pub async fn track(
     started: &JobStart,
     logger: Option<&Logger>,
 ) -> bool {
-    let Some(tracker) = local_tracker() else {
+    let Some(tracker) = local_tracker("botpress-uipath/job-tracker") else {
         return false;
     };
     // Only jobs of the bot's own module-config connection can be polled later.
@@ -37,8 +39,42 @@ pub async fn track(
         pollable,
         started,
     );
+    hand_over(&tracker, &rows, logger, "the job(s) started").await
+}
+
+/// Answers whether the added item is tracked (see [`track`]).
+pub async fn track_item(
+    connection: &Connection,
+    folder: Option<&Folder>,
+    module_config: &Value,
+    conversation: &Conversation,
+    item: &QueueItem,
+    logger: Option<&Logger>,
+) -> bool {
+    let Some(tracker) = local_tracker("botpress-uipath/queue-item-tracker") else {
+        return false;
+    };
+    let own = Connection::parse(&Layers::new(&json!({}), module_config)).ok();
+    let pollable = own.as_ref() == Some(connection);
+    let row = TrackedQueueItem::of_add(
+        conversation,
+        folder,
+        &connection.orchestrator_url,
+        pollable,
+        item,
+    );
+    hand_over(&tracker, &[row], logger, "the queue item was added").await
+}
+
+/// Calls a tracker with the rows; a failure is logged, never thrown.
+async fn hand_over<R: serde::Serialize>(
+    tracker: &js_sys::Function,
+    rows: &[R],
+    logger: Option<&Logger>,
+    what: &str,
+) -> bool {
     let result = async {
-        let rows = to_js(&rows)?;
+        let rows = to_js(rows)?;
         let promise = tracker
             .call1(&JsValue::UNDEFINED, &rows)
             .map_err(|e| Error::config(js_message(&e)))?;
@@ -52,7 +88,7 @@ pub async fn track(
         Err(e) => {
             if let Some(l) = logger {
                 l.warn_line(&format!(
-                    "the job(s) started, but the module could not track them, so their end will not be delivered: {}",
+                    "{what}, but the module could not track it, so its end will not be delivered: {}",
                     e.detail
                 ));
             }
@@ -61,8 +97,8 @@ pub async fn track(
     }
 }
 
-fn local_tracker() -> Option<js_sys::Function> {
-    let key = js_sys::Symbol::for_("botpress-uipath/job-tracker");
+fn local_tracker(name: &str) -> Option<js_sys::Function> {
+    let key = js_sys::Symbol::for_(name);
     Reflect::get(&js_sys::global(), &key)
         .ok()?
         .dyn_into::<js_sys::Function>()
