@@ -130,7 +130,7 @@ export interface Job {
 export type UiPathErrorCode =
   | 'INVALID_CONFIG' | 'AUTH_FAILED' | 'FOLDER_NOT_FOUND' | 'PROCESS_NOT_FOUND'
   | 'BOTPRESS_TOKEN_FAILED' | 'ORCHESTRATOR_ERROR' | 'RATE_LIMITED' | 'TIMEOUT' | 'NETWORK'
-  | 'JOB_NOT_FOUND' | 'INTERNAL'
+  | 'JOB_NOT_FOUND' | 'QUEUE_NOT_FOUND' | 'QUEUE_ITEM_NOT_FOUND' | 'DUPLICATE_REFERENCE' | 'TASK_NOT_FOUND' | 'INTERNAL'
 
 export class UiPathError extends Error {
   name: 'UiPathError'
@@ -142,12 +142,62 @@ export class UiPathError extends Error {
   reference?: string
   /** waitForUiPathJob's TIMEOUT: the last state seen. */
   job?: Job
+  /** waitForUiPathQueueItem's TIMEOUT: the last state seen. */
+  queueItem?: QueueItem
 }
 
 export function startUiPathJob(bp: BotpressSdk, event: BotpressEvent, args?: StartJobArgs): Promise<JobStart>
 export function getUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: JobArgs): Promise<Job>
 export function waitForUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: WaitForJobArgs): Promise<Job>
 export function stopUiPathJob(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: StopJobArgs): Promise<Job>
+export interface AddQueueItemArgs extends Pick<StartJobArgs, 'orchestratorUrl' | 'cloudUrl' | 'organization' | 'accountLogicalName' | 'tenant' | 'serviceLogicalName' | 'auth' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'refreshToken' | 'folder' | 'folderId' | 'maxAnswerSize' | 'externalUrl' | 'timeoutMs'> {
+  /** The queue's name (compared without regard to case). Also `queue`. */
+  queueName?: string
+  /** Flat: keys without `:` `.` `,` `@` `"`, values text, numbers, booleans or null; or a JSON string of one. */
+  specificContent?: Record<string, string | number | boolean | null> | string
+  /** At most 128 characters; without one the package sets `botpress:{botId}:{random}`. */
+  reference?: string
+  priority?: 'High' | 'Normal' | 'Low'
+  /** RFC 3339 date-times, like `2026-12-31T17:00:00Z`. */
+  dueDate?: string
+  deferDate?: string
+  riskSlaDate?: string
+  /** The callback fields in the content (default: a token fitted to `dueDate`), or `false` for none. */
+  botpressToken?: { expiresIn?: string | number } | false | 'false'
+  [key: string]: unknown
+}
+
+export interface QueueItemArgs extends Pick<JobArgs, 'orchestratorUrl' | 'cloudUrl' | 'organization' | 'accountLogicalName' | 'tenant' | 'serviceLogicalName' | 'auth' | 'tokenUrl' | 'clientId' | 'clientSecret' | 'refreshToken' | 'folder' | 'folderId' | 'maxAnswerSize'> {
+  queueItemId: number | string
+  /** A wait: default 60000, at most 900000. */
+  timeoutMs?: number | string
+  /** A wait's longest pause between reads: default 5000, at least 1000. */
+  pollMs?: number | string
+  [key: string]: unknown
+}
+
+export interface QueueItem {
+  id: number
+  key: string
+  queueName: string
+  reference: string | null
+  priority: 'High' | 'Normal' | 'Low'
+  status: 'New' | 'InProgress' | 'Failed' | 'Successful' | 'Abandoned' | 'Retried' | 'Deleted'
+  output: Record<string, unknown> | null
+  processingException: { reason: string | null; details: string | null; type: 'ApplicationException' | 'BusinessException' | null } | null
+  retryNumber: number
+  ancestorId: number | null
+  creationTime: string | null
+  startProcessing: string | null
+  endProcessing: string | null
+  /** addUiPathQueueItem only: whether the module tracks the item for its end. */
+  tracked?: boolean
+}
+
+export function addUiPathQueueItem(bp: BotpressSdk, event: BotpressEvent, args: AddQueueItemArgs): Promise<QueueItem>
+export function getUiPathQueueItem(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: QueueItemArgs): Promise<QueueItem>
+export function waitForUiPathQueueItem(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: QueueItemArgs): Promise<QueueItem>
+
 export interface CheckStep {
   name: 'settings' | 'token' | 'folder' | 'process' | 'module'
   ok: boolean

@@ -37,7 +37,8 @@ const compiled = WebAssembly.compile(fs.readFileSync(glue.wasmPath)).then(
 const ERROR_CODES = Object.freeze([
   'INVALID_CONFIG', 'AUTH_FAILED', 'FOLDER_NOT_FOUND', 'PROCESS_NOT_FOUND',
   'BOTPRESS_TOKEN_FAILED', 'ORCHESTRATOR_ERROR', 'RATE_LIMITED', 'TIMEOUT', 'NETWORK',
-  'JOB_NOT_FOUND'
+  'JOB_NOT_FOUND', 'QUEUE_NOT_FOUND', 'QUEUE_ITEM_NOT_FOUND', 'DUPLICATE_REFERENCE',
+  'TASK_NOT_FOUND'
 ])
 
 class UiPathError extends Error {
@@ -46,7 +47,7 @@ class UiPathError extends Error {
     this.name = 'UiPathError'
     const d = details || {}
     this.code = d.code
-    for (const key of ['status', 'uipathErrorCode', 'traceId', 'reference', 'job']) {
+    for (const key of ['status', 'uipathErrorCode', 'traceId', 'reference', 'job', 'queueItem']) {
       if (d[key] !== undefined) this[key] = d[key]
     }
   }
@@ -97,6 +98,21 @@ function stopUiPathJob (bp, event, args) {
   return call('stopUiPathJob', [bp, event, args === undefined ? {} : args])
 }
 
+/** Adds a queue item (API.md, "Queue items"), never twice; the callback fields in its content. */
+function addUiPathQueueItem (bp, event, args) {
+  return call('addUiPathQueueItem', [bp, event, args === undefined ? {} : args])
+}
+
+/** Reads a queue item once: `args.queueItemId`. */
+function getUiPathQueueItem (bp, event, args) {
+  return call('getUiPathQueueItem', [bp, event, args === undefined ? {} : args])
+}
+
+/** Reads the queue item (through its retries) until it ends (TIMEOUT past `timeoutMs`). */
+function waitForUiPathQueueItem (bp, event, args) {
+  return call('waitForUiPathQueueItem', [bp, event, args === undefined ? {} : args])
+}
+
 /** The steps of `botpress-uipath check` for a module config (API.md, "Checking a configuration"). */
 function checkSetup (config, options) {
   return call('checkSetup', [config === undefined ? {} : config, options === undefined ? {} : options])
@@ -123,6 +139,9 @@ module.exports = {
   getUiPathJob,
   waitForUiPathJob,
   stopUiPathJob,
+  addUiPathQueueItem,
+  getUiPathQueueItem,
+  waitForUiPathQueueItem,
   getBotpressToken,
   checkSetup,
   moduleConfig: syncCall('moduleConfig'),
@@ -136,6 +155,9 @@ module.exports = {
   jobEndDelivery: syncCall('jobEndDelivery'),
   pollJobs: (input) => call('pollJobs', [input]),
   readSignalledJobs: (input) => call('readSignalledJobs', [input]),
+  pollQueueItems: (input) => call('pollQueueItems', [input]),
+  readSignalledQueueItems: (input) => call('readSignalledQueueItems', [input]),
+  queueItemEndDelivery: syncCall('queueItemEndDelivery'),
   UiPathError,
   ERROR_CODES,
   transportSource,

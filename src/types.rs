@@ -67,17 +67,30 @@ pub enum StopStrategy {
     Kill,
 }
 
-/// `ProcessingException { Reason, Details, Type }` of a failed item.
+/// `ProcessingException { Reason, Details, Type }` of a failed item (read from
+/// Orchestrator's PascalCase, and back from the module's camelCase).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessingException {
     /// Why.
-    #[serde(rename(deserialize = "Reason", serialize = "reason"), default)]
+    #[serde(
+        rename(deserialize = "Reason", serialize = "reason"),
+        alias = "reason",
+        default
+    )]
     pub reason: Option<String>,
     /// More of it.
-    #[serde(rename(deserialize = "Details", serialize = "details"), default)]
+    #[serde(
+        rename(deserialize = "Details", serialize = "details"),
+        alias = "details",
+        default
+    )]
     pub details: Option<String>,
     /// `ApplicationException` or `BusinessException`.
-    #[serde(rename(deserialize = "Type", serialize = "type"), default)]
+    #[serde(
+        rename(deserialize = "Type", serialize = "type"),
+        alias = "type",
+        default
+    )]
     pub kind: Option<String>,
 }
 

@@ -9,10 +9,28 @@ use time::OffsetDateTime;
 
 use super::jobs::{DEFAULT_POLL_MS, DEFAULT_WAIT_MS, MAX_WAIT_MS, MIN_POLL_MS};
 use super::{Connection, DEFAULT_TIMEOUT_MS};
+use crate::auth::{Auth, DEFAULT_SCOPE};
 use crate::duration;
 use crate::error::{Error, Result};
 use crate::fields::{self, Layers};
 use crate::types::Folder;
+
+/// Scopes asked for by default for the queue calls (an external application's token).
+pub const QUEUE_SCOPE: &str = "OR.Queues";
+
+impl Connection {
+    /// The connection for the queue calls: a client-credentials token asked with the
+    /// default scopes of the jobs calls asks for [`QUEUE_SCOPE`] instead (an `auth.scope`
+    /// that was given is kept as it is).
+    pub fn for_queues(mut self) -> Connection {
+        if let Auth::ClientCredentials { scope, .. } = &mut self.auth {
+            if scope == DEFAULT_SCOPE {
+                *scope = QUEUE_SCOPE.to_string();
+            }
+        }
+        self
+    }
+}
 
 /// Orchestrator's limit for a queue name.
 pub const MAX_QUEUE_NAME: usize = 50;
@@ -113,7 +131,7 @@ impl QueueItemSettings {
             return Err(Error::config("args must be an object"));
         }
         let l = Layers::new(args, module_config);
-        let connection = Connection::parse(&l)?;
+        let connection = Connection::parse(&l)?.for_queues();
         let folder = Folder::parse(&l)?;
         let queue_name = match l.get(&["queueName", "queue"]) {
             Some((n, v)) => fields::string(n, v)?,
@@ -205,7 +223,7 @@ impl QueueItemQuery {
             }
         };
         let l = Layers::new(args, module_config);
-        let connection = Connection::parse(&l)?;
+        let connection = Connection::parse(&l)?.for_queues();
         let folder = Folder::parse(&l)?;
         let timeout_ms = match call {
             QueueItemCall::Wait => match own("timeoutMs") {

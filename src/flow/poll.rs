@@ -232,7 +232,9 @@ async fn poll<T: Transport, R: Tracked>(
                 }
                 Err(e) if e.code == ErrorCode::RateLimited => {
                     // Every poller of this tenant waits it out; this page goes next round.
-                    let wait = e.retry_after_seconds.map_or(60_000, |s| u64::from(s) * 1000);
+                    let wait = e
+                        .retry_after_seconds
+                        .map_or(60_000, |s| u64::from(s) * 1000);
                     context.budget.block(tenant, transport.now_ms() + wait);
                     outcome.deferred.extend(keys());
                     outcome.errors.push(format!(

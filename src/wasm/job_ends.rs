@@ -170,6 +170,10 @@ pub async fn read_signalled_queue_items(input: JsValue) -> Result<JsValue, JsVal
 
 /// A row the pollers read: where it runs and whether its connection is the bot's.
 trait PollRow: serde::de::DeserializeOwned {
+    /// The connection its reads need (a queue item's asks for the queue scopes).
+    fn connection(of_config: Connection) -> Connection {
+        of_config
+    }
     fn orchestrator(&self) -> &str;
     fn pollable(&self) -> bool;
     fn key(&self) -> String;
@@ -206,6 +210,9 @@ impl PollRow for TrackedJob {
 }
 
 impl PollRow for TrackedQueueItem {
+    fn connection(of_config: Connection) -> Connection {
+        of_config.for_queues()
+    }
     fn orchestrator(&self) -> &str {
         &self.orchestrator
     }
@@ -232,6 +239,7 @@ impl PollRow for TrackedQueueItem {
 async fn poll_rows<R: PollRow>(input: JsValue, signalled: bool) -> Result<JsValue> {
     let input: PollInput<R> = typed(input, "input")?;
     let (connection, per_minute) = input.context()?;
+    let connection = R::connection(connection);
     let (readable, skipped): (Vec<R>, Vec<R>) = input.jobs.into_iter().partition(|r| {
         r.orchestrator() == connection.orchestrator_url && (signalled || r.pollable())
     });

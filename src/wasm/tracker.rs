@@ -54,7 +54,9 @@ pub async fn track_item(
     let Some(tracker) = local_tracker("botpress-uipath/queue-item-tracker") else {
         return false;
     };
-    let own = Connection::parse(&Layers::new(&json!({}), module_config)).ok();
+    let own = Connection::parse(&Layers::new(&json!({}), module_config))
+        .ok()
+        .map(Connection::for_queues);
     let pollable = own.as_ref() == Some(connection);
     let row = TrackedQueueItem::of_add(
         conversation,

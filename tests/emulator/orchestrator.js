@@ -12,13 +12,14 @@ const crypto = require('crypto')
 const { applyQuery } = require('./odata-filter')
 const { jobsOf, anyCase } = require('./jobs')
 const { webhooksOf } = require('./webhooks')
+const { queuesOf } = require('./queues')
 
 const RELEASE_FIELDS = ['Id', 'Key', 'Name', 'ProcessKey', 'ProcessVersion', 'IsLatestVersion',
   'OrganizationUnitId', 'EntryPointPath', 'Arguments', 'Description']
 const FOLDER_FIELDS = ['Id', 'Key', 'DisplayName', 'FullyQualifiedName', 'FolderType']
 const JOB_FIELDS = ['Id', 'Key', 'State', 'CreationTime', 'StartTime', 'EndTime', 'ReleaseName',
   'InputArguments', 'OutputArguments', 'Info', 'Reference', 'Source', 'OrganizationUnitId']
-const SCOPE_NEEDED = { Releases: 'OR.Execution.Read', Folders: 'OR.Folders.Read', Jobs: 'OR.Jobs', FoldersNavigation: 'OR.Folders.Read' }
+const SCOPE_NEEDED = { Releases: 'OR.Execution.Read', Folders: 'OR.Folders.Read', Jobs: 'OR.Jobs', FoldersNavigation: 'OR.Folders.Read', Queues: 'OR.Queues', QueueItems: 'OR.Queues', QueueDefinitions: 'OR.Queues' }
 
 function defaultData () {
   return {
@@ -36,7 +37,7 @@ function defaultData () {
       release(14, 1, "O'Brien.Report", 'Report', '1.0.0'),
       release(15, 9, 'Reisekosten', 'Reisekosten', '3.0.0')
     ],
-    clients: { 'emu-app': { secret: 'emu-app-secret', scopes: ['OR.Execution.Read', 'OR.Jobs', 'OR.Folders.Read'] } },
+    clients: { 'emu-app': { secret: 'emu-app-secret', scopes: ['OR.Execution.Read', 'OR.Jobs', 'OR.Folders.Read', 'OR.Queues'] } },
     refreshTokens: { 'emu-refresh-token': { clientId: '5v7PmPJL6FOGu6RB8I1Y4adLBhIwovQN' } },
     users: { 'Default/admin': 'emu-password' }
   }
@@ -91,6 +92,10 @@ function startOrchestrator (options) {
   // Signed webhook calls when a job ends (`webhooks: [{ url, secret }]`; `emu.webhooks.drop(n)`).
   emu.webhooks = webhooksOf(emu, opts)
   emu.onJobEnded = (job) => emu.webhooks.jobEnded(job)
+  // Queues and their items (`emu.items`); `emu.queueWork(name, result)` plays a performer.
+  const queueSide = queuesOf(emu, opts, errors)
+  emu.queueWork = queueSide.work
+  emu.abandonItem = queueSide.abandon
 
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -118,6 +123,13 @@ function startOrchestrator (options) {
         fault.left--
         const a = fault.answer
         if (a.hangUp) { req.socket.destroy(); return }
+        // The request is carried out, then the connection drops before the answer: a
+        // lost answer to something that happened.
+        if (a.hangUpAfter) {
+          try { route(record, () => {}) } catch (err) {}
+          req.socket.destroy()
+          return
+        }
         const go = () => send(a.status, a.body, a.headers)
         if (a.delayMs) setTimeout(go, a.delayMs); else go()
         return
@@ -197,7 +209,7 @@ function startOrchestrator (options) {
   }
 
   function odata (r, rest, send) {
-    const entity = /^(Releases|Folders|Jobs)(?=$|[(/])/.exec(rest)
+    const entity = /^(Releases|Folders|Jobs|Queues|QueueItems|QueueDefinitions)(?=$|[(/])/.exec(rest)
     if (!entity) return send(404, { message: 'Resource not found: ' + rest, errorCode: 1002, traceId: traceId() })
     if (!authorized(r, send, entity[1])) return
     const notFound = () => send(404, { message: 'No HTTP resource was found that matches the request URI.', errorCode: 1002, traceId: traceId() })
@@ -213,6 +225,10 @@ function startOrchestrator (options) {
       const rel = inFolder.find((x) => x.Id === Number(one[1]))
       return rel ? send(200, Object.assign({ '@odata.context': '/odata/$metadata#Releases/$entity' }, rel))
         : send(404, { message: 'Release does not exist.', errorCode: 1002, traceId: traceId() })
+    }
+    if (/^Queue/.test(entity[1])) {
+      if (queueSide.route(r, rest, folder, send, list) === false) notFound()
+      return
     }
     if (jobs.route(r, rest, folder, send, list, JOB_FIELDS) === false) notFound()
   }

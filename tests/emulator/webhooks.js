@@ -55,7 +55,7 @@ function webhooksOf (emu, opts) {
   function send (hook, event) {
     const body = Buffer.from(JSON.stringify(event))
     const signature = crypto.createHmac('sha256', Buffer.from(hook.secret, 'utf8')).update(body).digest('base64')
-    const call = { at: Date.now(), url: hook.url, type: event.Type, jobId: event.Job.Id, status: null }
+    const call = { at: Date.now(), url: hook.url, type: event.Type, jobId: event.Job && event.Job.Id, queueItemId: event.QueueItem && event.QueueItem.Id, status: null }
     calls.push(call)
     if (toDrop > 0) {
       toDrop--
@@ -87,8 +87,24 @@ function webhooksOf (emu, opts) {
     }
   }
 
+  /** A queue item's event (UiPath's samples: `QueueItem` and `Queue` for the
+   *  transaction events, `QueueItems` for added and abandoned). */
+  function itemEvent (type, item) {
+    const copy = Object.assign({}, item)
+    const event = { Type: type, EventId: String(nextEventId++), Timestamp: new Date().toISOString(), TenantId: 1, OrganizationUnitId: item.OrganizationUnitId, UserId: 1 }
+    if (type === 'queueItem.added' || type === 'queueItem.transactionAbandoned') event.QueueItems = [copy]
+    else event.QueueItem = copy
+    event.Queue = { Id: item.QueueDefinitionId, Name: item.QueueDefinitionName }
+    for (const hook of hooks) {
+      if (hook.events && hook.events.indexOf(type) < 0) continue
+      const go = () => send(hook, event)
+      if (opts.webhookDelayMs) setTimeout(go, opts.webhookDelayMs); else setImmediate(go)
+    }
+  }
+
   return {
     calls: calls,
+    itemEvent: itemEvent,
     add (hook) { hooks.push(hook) },
     drop (n) { toDrop += n === undefined ? 1 : n },
     jobEnded: jobEnded,

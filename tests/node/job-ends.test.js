@@ -43,7 +43,7 @@ function moduleConfig () {
   return {
     cloudUrl: w.orchestrator.origin, organization: 'acme', tenant: 'DefaultTenant',
     auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' }, folder: 'Shared', processKey: 'InvoiceBot',
-    messages: { Successful: '{{processKey}} finished: paid={{output.paid}} ({{output.invoice}})', Faulted: '{{processKey}} failed: {{info}}' }
+    messages: { Successful: '{{processKey}} finished: paid={{output.paid}} ({{output.invoice}})', Faulted: '{{processKey}} failed: {{info}}', Failed: '{{queueName}} failed: {{reason}}' }
   }
 }
 
@@ -206,6 +206,35 @@ test('jobs started with action-only credentials are delivered by webhook only', 
   const payload = w.orchestrator.webhooks.payload(w.orchestrator.jobs.find((j) => j.Id === other.jobs[0].id))
   await w.orchestrator.webhooks.send({ url: w.botpress.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET }, payload)
   assert.strictEqual(endsOf(other.jobs[0].id).length, 1)
+})
+
+const itemEndsOf = (itemKey) => w.botpress.events.filter((e) => e.type === 'uipath-queue-item' && e.payload.queueItemKey === itemKey)
+
+test('a queue item\'s end reaches the conversation once, by webhook, with Orchestrator\'s output and the text', async () => {
+  const item = await uipath.addUiPathQueueItem(w.bp, w.event(), { queueName: 'Invoices', specificContent: { invoice: 'INV-Q1' } })
+  assert.strictEqual(item.tracked, true)
+  const row = await db('uipath_queue_items').where({ item_id: item.id }).first()
+  assert.strictEqual(row.queue_name, 'Invoices')
+  assert.strictEqual(row.item_key, item.key.toLowerCase())
+  w.orchestrator.queueWork('Invoices', { IsSuccessful: true, Output: { paid: true, invoice: 'INV-Q1' } }, item.id)
+  const end = await eventually('the uipath-queue-item event', () => itemEndsOf(item.key.toLowerCase())[0])
+  assert.deepStrictEqual([end.payload.status, end.payload.output, end.payload.queueName, end.threadId], ['Successful', { paid: true, invoice: 'INV-Q1' }, 'Invoices', 'thread-1'])
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  assert.strictEqual(itemEndsOf(item.key.toLowerCase()).length, 1, 'once, webhook and poller alike')
+})
+
+test('with the webhook lost, the poller delivers a retried item\'s last attempt, once', async () => {
+  const item = await uipath.addUiPathQueueItem(w.bp, w.event(), { queueName: 'Invoices', specificContent: { invoice: 'INV-Q2' } })
+  w.orchestrator.webhooks.drop(2)
+  w.orchestrator.queueWork('Invoices', { IsSuccessful: false, ProcessingException: { Reason: 'Portal down', Type: 'ApplicationException' } }, item.id)
+  w.orchestrator.queueWork('Invoices', { IsSuccessful: false, ProcessingException: { Reason: 'No such invoice', Type: 'BusinessException' } }, item.id)
+  const end = await eventually('the polled end', () => itemEndsOf(item.key.toLowerCase())[0], 8000)
+  assert.strictEqual(end.payload.status, 'Failed')
+  assert.notStrictEqual(end.payload.queueItemId, item.id, 'the retry\'s end')
+  assert.strictEqual(end.payload.processingException.reason, 'No such invoice', JSON.stringify(end.payload))
+  assert.ok(w.botpress.replies.some((r) => r.payload.text === 'Invoices failed: No such invoice'), JSON.stringify(w.botpress.replies.slice(-3)))
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  assert.strictEqual(itemEndsOf(item.key.toLowerCase()).length, 1)
 })
 
 test('unmounting stops the poller and removes the tracker; a start is then untracked', async () => {

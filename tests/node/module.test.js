@@ -195,7 +195,10 @@ test('each action carries the metadata Botpress reads from its first comment blo
     startJob: ['Start UiPath job', ['processKey', 'processVersion', 'folder', 'inputArguments', 'jobsCount', 'expiresIn', 'resultVariable']],
     getJob: ['Get UiPath job', ['jobId', 'jobKey', 'folder', 'resultVariable']],
     waitForJob: ['Wait for UiPath job', ['jobId', 'jobKey', 'folder', 'timeoutMs', 'pollMs', 'resultVariable']],
-    stopJob: ['Stop UiPath job', ['jobId', 'jobKey', 'folder', 'strategy', 'resultVariable']]
+    stopJob: ['Stop UiPath job', ['jobId', 'jobKey', 'folder', 'strategy', 'resultVariable']],
+    addQueueItem: ['Add UiPath queue item', ['queueName', 'specificContent', 'reference', 'priority', 'dueDate', 'deferDate', 'folder', 'expiresIn', 'resultVariable']],
+    getQueueItem: ['Get UiPath queue item', ['queueItemId', 'folder', 'resultVariable']],
+    waitForQueueItem: ['Wait for UiPath queue item', ['queueItemId', 'folder', 'timeoutMs', 'pollMs', 'resultVariable']]
   }
   for (const [name, [title, params]] of Object.entries(expected)) {
     const block = /\/\*\*([\s\S]*?)\*\//.exec(readAction('uipath/' + name))[1]
@@ -241,7 +244,7 @@ test('the package has the layout Botpress loads, the wasm outside the actions fo
   for (const f of ['dist/backend/index.js', 'dist/backend/core.js', 'dist/backend/studio-actions.js', 'dist/backend/botpress_uipath_bg.wasm', 'assets/config.schema.json']) {
     assert.ok(fs.existsSync(path.join(MODULE_ROOT, f)), f)
   }
-  assert.deepStrictEqual(fs.readdirSync(path.join(MODULE_ROOT, 'dist/actions')).sort(), ['getJob.js', 'startJob.js', 'stopJob.js', 'waitForJob.js'])
+  assert.deepStrictEqual(fs.readdirSync(path.join(MODULE_ROOT, 'dist/actions')).sort(), ['addQueueItem.js', 'getJob.js', 'getQueueItem.js', 'startJob.js', 'stopJob.js', 'waitForJob.js', 'waitForQueueItem.js'])
   const schema = JSON.parse(fs.readFileSync(path.join(MODULE_ROOT, 'assets/config.schema.json'), 'utf8'))
   assert.strictEqual(schema.properties.maxExpiresIn.default, '1d')
   assert.strictEqual(schema.properties.maxBodySize.default, '64kb')

@@ -1,9 +1,10 @@
 'use strict'
-// Hearing every job's end (API.md, "Hearing back when a job ends, without the robot's
-// help"): the tracker startUiPathJob hands its jobs to, Orchestrator's webhook, the poller
-// behind it, and the delivery into the conversation that started the job, exactly once
-// across the webhook, its repeats, the pollers of every server and restarts. The rules
-// (signature, payloads, batching, the event and its text) are the core's; this file holds
+// Hearing every job's and queue item's end (API.md, "Hearing back when a job ends,
+// without the robot's help", "Queue items"): the trackers startUiPathJob and
+// addUiPathQueueItem hand their rows to, Orchestrator's webhook, the poller behind it, and
+// the delivery into the conversation that started the work, exactly once across the
+// webhook, its repeats, the pollers of every server and restarts. The rules (signature,
+// payloads, batching, the budget, the event and its text) are the core's; this file holds
 // the database and the timer.
 
 const os = require('os')
@@ -11,24 +12,51 @@ const os = require('os')
 const { core, globalConfig, randomHex, sourceOf, send, readBody } = require('./http-kit')
 const { createStore } = require('./job-store')
 
-const TRACKER = Symbol.for('botpress-uipath/job-tracker')
-// Rows one poll round reads at most; the rest wait for the next round.
+// Rows one poll round reads at most per kind; the rest wait for the next round.
 const ROUND_LIMIT = 5000
 // Deliveries in flight at once.
 const CONCURRENCY = 16
 
+// What differs between a job and a queue item on its way to the conversation.
+const KINDS = {
+  job: {
+    tracker: Symbol.for('botpress-uipath/job-tracker'),
+    label: 'job',
+    keyOf: (x) => x.jobKey,
+    idOf: (x) => x.jobId,
+    stateOf: (end) => end.state,
+    signals: (answer) => (answer.jobs || []).map((s) => ({ key: s.jobKey, id: s.jobId })),
+    poll: (input) => core.pollJobs(input),
+    readSignalled: (input) => core.readSignalledJobs(input),
+    delivery: (config, row, end) => core.jobEndDelivery({ config: config, job: row, end: end }),
+    rowsInput: (config, rows) => ({ config: config, jobs: rows })
+  },
+  queueItem: {
+    tracker: Symbol.for('botpress-uipath/queue-item-tracker'),
+    label: 'queue item',
+    keyOf: (x) => x.itemKey || x.queueItemKey,
+    idOf: (x) => (x.itemId !== undefined ? x.itemId : x.queueItemId),
+    stateOf: (end) => end.status,
+    signals: (answer) => (answer.queueItems || []).map((s) => ({ key: s.queueItemKey, id: s.queueItemId })),
+    poll: (input) => core.pollQueueItems(input),
+    readSignalled: (input) => core.readSignalledQueueItems(input),
+    delivery: (config, row, end) => core.queueItemEndDelivery({ config: config, item: row, end: end }),
+    rowsInput: (config, rows) => ({ config: config, items: rows })
+  }
+}
+
 /**
- * The job-end machinery of one server: `start()` in onServerStarted, `stop()` in
+ * The end machinery of one server: `start()` in onServerStarted, `stop()` in
  * onModuleUnmount; `webhook(req, res, id)` is the route; `pollOnce()` one poll round.
  */
 function createJobEnds (bp) {
   const owner = os.hostname().slice(0, 20) + ':' + process.pid + ':' + randomHex(6)
   const log = (botId) => bp.logger.forBot(botId || 'global')
-  let store = null
+  const stores = {}
+  const trackers = {}
   let timer = null
   let stopped = false
   let round = null
-  let tracker = null
 
   async function settings () {
     return core.jobEndSettings(await globalConfig(bp))
@@ -36,24 +64,25 @@ function createJobEnds (bp) {
 
   async function start () {
     if (!bp.database) {
-      log().warn('[uipath] bp.database is not available: job ends are not tracked (the webhook and the poller are off)')
+      log().warn('[uipath] bp.database is not available: job and queue item ends are not tracked (the webhook and the poller are off)')
       return
     }
-    try {
-      const created = createStore(bp.database)
-      await created.createTable()
-      store = created
-    } catch (err) {
-      log().error('[uipath] could not create the job table, so job ends are not tracked: ' + err.message)
-      return
+    for (const [kind, k] of Object.entries(KINDS)) {
+      try {
+        const created = createStore(bp.database, kind)
+        await created.createTable()
+        stores[kind] = created
+      } catch (err) {
+        log().error('[uipath] could not create the ' + k.label + ' table, so ' + k.label + ' ends are not tracked: ' + err.message)
+        continue
+      }
+      trackers[kind] = async (rows) => {
+        if (!Array.isArray(rows) || rows.length === 0) return
+        const config = await bp.config.getModuleConfigForBot('uipath', rows[0].botId)
+        await stores[kind].track(rows, Date.now(), core.jobEndSettings(config).trackForMs)
+      }
+      globalThis[k.tracker] = trackers[kind]
     }
-    tracker = async (jobs) => {
-      if (!Array.isArray(jobs) || jobs.length === 0) return
-      const config = await bp.config.getModuleConfigForBot('uipath', jobs[0].botId)
-      const s = core.jobEndSettings(config)
-      await store.track(jobs, Date.now(), s.trackForMs)
-    }
-    globalThis[TRACKER] = tracker
     stopped = false
     schedule()
   }
@@ -62,7 +91,9 @@ function createJobEnds (bp) {
     stopped = true
     clearTimeout(timer)
     timer = null
-    if (globalThis[TRACKER] === tracker) delete globalThis[TRACKER]
+    for (const [kind, k] of Object.entries(KINDS)) {
+      if (trackers[kind] && globalThis[k.tracker] === trackers[kind]) delete globalThis[k.tracker]
+    }
     if (round) await round.catch(() => {})
   }
 
@@ -77,37 +108,40 @@ function createJobEnds (bp) {
   }
 
   /**
-   * Delivers one end, if this server wins its claim (`job` null: read after the claim):
-   * the event, then the text. A failed event gives the claim back (a later poll
-   * retries); once the event is sent the job is never delivered again, whatever happens.
+   * Delivers one end, if this server wins its claim: the event, then the text. A failed
+   * event gives the claim back (a later poll retries); once the event is sent the end is
+   * never delivered again, whatever happens.
    */
-  async function deliver (job, end, via) {
-    if (!(await store.claim(end.jobKey, owner, end.state, Date.now()))) return false
+  async function deliver (kind, row, end, via) {
+    const k = KINDS[kind]
+    const store = stores[kind]
+    const key = k.keyOf(end)
+    if (!(await store.claim(key, owner, k.stateOf(end), Date.now()))) return false
     let delivery
     try {
-      job = job || await store.get(end.jobKey)
-      const config = await bp.config.getModuleConfigForBot('uipath', job.botId)
-      delivery = core.jobEndDelivery({ config: config, job: job, end: end })
+      row = row || await store.get(key)
+      const config = await bp.config.getModuleConfigForBot('uipath', row.botId)
+      delivery = k.delivery(config, row, end)
       await bp.events.sendEvent(bp.IO.Event(delivery.event))
     } catch (err) {
-      await store.release(end.jobKey, owner).catch(() => {})
-      log(job && job.botId).warn('[uipath] could not deliver the end of job ' + end.jobId + ' (' + err.message + '); the next poll tries again')
+      await store.release(key, owner).catch(() => {})
+      log(row && row.botId).warn('[uipath] could not deliver the end of ' + k.label + ' ' + k.idOf(end) + ' (' + err.message + '); the next poll tries again')
       return false
     }
     if (delivery.message) {
       try {
         await bp.events.replyToEvent(delivery.destination, [delivery.message])
       } catch (err) {
-        log(job.botId).warn('[uipath] job ' + job.jobId + ': the event was delivered, its message was not: ' + err.message)
+        log(row.botId).warn('[uipath] ' + k.label + ' ' + k.idOf(row) + ': the event was delivered, its message was not: ' + err.message)
       }
     }
-    log(job.botId).info('[uipath] job ' + job.jobId + ' ' + end.state + ': delivered to the conversation (' + via + ')')
+    log(row.botId).info('[uipath] ' + k.label + ' ' + k.idOf(row) + ' ' + k.stateOf(end) + ': delivered to the conversation (' + via + ')')
     return true
   }
 
   /**
-   * `POST …/mod/uipath/webhook`: verified by the core, which answers the jobs the event
-   * names (id and key, nothing else). A webhook is a signal: each of those that is
+   * `POST …/mod/uipath/webhook`: verified by the core, which answers the jobs and queue
+   * items the event names (id and key, nothing else). A webhook is a signal: each that is
    * tracked and not delivered is read from Orchestrator with its bot's own connection,
    * and only an end found there is delivered.
    */
@@ -123,59 +157,77 @@ function createJobEnds (bp) {
       requestId: id,
       source: sourceOf(req)
     }, read))
-    if (answer.status === 200 && store && answer.jobs.length > 0) {
-      const delivered = await readAndDeliver(answer.jobs)
+    if (answer.status === 200) {
+      let delivered = 0
+      for (const kind of Object.keys(KINDS)) {
+        const signals = KINDS[kind].signals(answer)
+        if (stores[kind] && signals.length > 0) delivered += await readAndDeliver(kind, signals)
+      }
       answer.body = Object.assign({}, answer.body, { delivered: delivered })
     }
     if (read.tooLarge || read.timedOut) res.set('Connection', 'close')
-    send(bp, req, res, answer)
+    send(bp, req, res, { status: answer.status, body: answer.body, log: answer.log })
   }
 
-  /** The signalled jobs that are tracked and open, read per bot; each end found delivered. */
-  async function readAndDeliver (signals) {
-    const rows = await store.pending(signals.map((s) => s.jobKey))
-    // The id must match too: a key alone is not enough to name a tracked job.
-    const named = rows.filter((row) => signals.some((s) => s.jobKey === row.jobKey && s.jobId === row.jobId))
+  /** The signalled rows that are tracked and open, read per bot; each end found delivered. */
+  async function readAndDeliver (kind, signals) {
+    const k = KINDS[kind]
+    const rows = await stores[kind].pending(signals.map((s) => s.key))
+    // A job's id must match too: a key alone does not name a tracked job. A queue
+    // item's retries have ids of their own, so its key names it.
+    const named = rows.filter((row) => signals.some((s) => s.key === k.keyOf(row) && (kind !== 'job' || s.id === k.idOf(row))))
     let delivered = 0
     for (const [botId, list] of byBotOf(named)) {
       let result
       try {
         const config = await bp.config.getModuleConfigForBot('uipath', botId)
-        result = await core.readSignalledJobs({ config: config, jobs: list })
+        result = await k.readSignalled(k.rowsInput(config, list))
       } catch (err) {
-        log(botId).warn('[uipath] webhook: could not read ' + list.length + ' job(s) from Orchestrator: ' + err.message + '; the poller tries again')
+        log(botId).warn('[uipath] webhook: could not read ' + list.length + ' ' + k.label + '(s) from Orchestrator: ' + err.message + '; the poller tries again')
         continue
       }
       for (const line of result.errors.concat(result.warnings)) log(botId).warn('[uipath] webhook: ' + line)
       if (result.skipped.length > 0) {
-        log(botId).warn('[uipath] webhook: ' + result.skipped.length + ' job(s) run on another Orchestrator than the bot\'s module config, so their end cannot be read and is not delivered')
+        log(botId).warn('[uipath] webhook: ' + result.skipped.length + ' ' + k.label + '(s) on another Orchestrator than the bot\'s module config: their end cannot be read and is not delivered')
       }
-      const byKey = new Map(list.map((j) => [j.jobKey, j]))
+      const byKey = new Map(list.map((row) => [k.keyOf(row), row]))
       for (const end of result.ends) {
-        if (byKey.has(end.jobKey) && await deliver(byKey.get(end.jobKey), end, 'webhook')) delivered++
+        const row = byKey.get(k.keyOf(end))
+        if (row && await deliver(kind, row, end, 'webhook')) delivered++
       }
     }
     return delivered
   }
 
   /**
-   * One poll round: the open jobs, per bot, read in batches by the core; ends delivered.
-   * With `bp.distributed` (Redis in a cluster, a local lock otherwise) one server polls
-   * per interval: the round's lock is held for the interval and not given back, so the
-   * other servers' timers find it taken. Without it every server polls, and the claim
-   * still delivers each end once.
+   * One poll round: the open jobs and queue items, per bot, read in batches by the core
+   * within the tenant's pollBudget; ends delivered. With `bp.distributed` (Redis in a
+   * cluster, a local lock otherwise) one server polls per interval: the round's lock is
+   * held for the interval and not given back, so the other servers' timers find it
+   * taken. Without it every server polls, and the claim still delivers each end once.
    */
   function pollOnce () {
-    if (!store) return Promise.resolve({ delivered: 0 })
+    if (Object.keys(stores).length === 0) return Promise.resolve({ delivered: 0 })
     if (round) return round
     round = (async () => {
       if (!(await takeRound())) return { delivered: 0, open: 0, skipped: true }
       const now = Date.now()
-      await store.expire(now)
-      const jobs = await store.open(now, ROUND_LIMIT)
       let delivered = 0
-      for (const [botId, list] of byBotOf(jobs)) delivered += await pollBot(botId, list)
-      return { delivered: delivered, open: jobs.length }
+      let open = 0
+      let deferred = 0
+      for (const kind of Object.keys(KINDS)) {
+        const store = stores[kind]
+        if (!store) continue
+        await store.expire(now)
+        const rows = await store.open(now, ROUND_LIMIT)
+        open += rows.length
+        for (const [botId, list] of byBotOf(rows)) {
+          const polled = await pollBot(kind, botId, list)
+          delivered += polled.delivered
+          deferred += polled.deferred
+        }
+      }
+      return { delivered: delivered, open: open, deferred: deferred }
     })().finally(() => { round = null })
     return round
   }
@@ -189,38 +241,42 @@ function createJobEnds (bp) {
     return Boolean(await distributed.acquireLock('uipath/job-ends/poll', hold))
   }
 
-  async function pollBot (botId, list) {
+  async function pollBot (kind, botId, list) {
+    const k = KINDS[kind]
     let result
     try {
       const config = await bp.config.getModuleConfigForBot('uipath', botId)
-      result = await core.pollJobs({ config: config, jobs: list })
+      result = await k.poll(k.rowsInput(config, list))
     } catch (err) {
-      log(botId).warn('[uipath] could not poll ' + list.length + ' tracked job(s): ' + err.message)
-      return 0
+      log(botId).warn('[uipath] could not poll ' + list.length + ' tracked ' + k.label + '(s): ' + err.message)
+      return { delivered: 0, deferred: 0 }
     }
     for (const line of result.errors.concat(result.warnings)) log(botId).warn('[uipath] poll: ' + line)
-    const byKey = new Map(list.map((j) => [j.jobKey, j]))
-    const ends = result.ends.filter((e) => byKey.has(e.jobKey))
+    // What was read is polled; what the budget left keeps its place at the front.
+    const read = result.running.concat(result.missing, result.ends.map(k.keyOf))
+    await stores[kind].polled(read, Date.now()).catch(() => {})
+    const byKey = new Map(list.map((row) => [k.keyOf(row), row]))
+    const ends = result.ends.filter((e) => byKey.has(k.keyOf(e)))
     let delivered = 0
     await inBatches(ends, CONCURRENCY, async (end) => {
       try {
-        if (await deliver(byKey.get(end.jobKey), end, 'poll')) delivered++
+        if (await deliver(kind, byKey.get(k.keyOf(end)), end, 'poll')) delivered++
       } catch (err) {
-        log(botId).warn('[uipath] job ' + end.jobId + ': ' + err.message + '; the next poll tries again')
+        log(botId).warn('[uipath] ' + k.label + ' ' + k.idOf(end) + ': ' + err.message + '; the next poll tries again')
       }
     })
-    return delivered
+    return { delivered: delivered, deferred: result.deferred.length }
   }
 
   return { start, stop, webhook, pollOnce, deliver, owner: owner }
 }
 
-/** Jobs grouped by their bot, in a Map. */
-function byBotOf (jobs) {
+/** Rows grouped by their bot, in a Map. */
+function byBotOf (rows) {
   const byBot = new Map()
-  for (const job of jobs) {
-    if (!byBot.has(job.botId)) byBot.set(job.botId, [])
-    byBot.get(job.botId).push(job)
+  for (const row of rows) {
+    if (!byBot.has(row.botId)) byBot.set(row.botId, [])
+    byBot.get(row.botId).push(row)
   }
   return byBot
 }
@@ -231,4 +287,4 @@ async function inBatches (items, size, fn) {
   }
 }
 
-module.exports = { createJobEnds, TRACKER }
+module.exports = { createJobEnds, TRACKER: KINDS.job.tracker, ITEM_TRACKER: KINDS.queueItem.tracker }

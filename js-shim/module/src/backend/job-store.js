@@ -1,32 +1,49 @@
 'use strict'
-// The tracked jobs, in Botpress's own database (bp.database: Knex over SQLite by default,
-// PostgreSQL in a cluster), so every server of a cluster and a restarted server see them.
-// One row per job, keyed by its GUID; nothing secret in it. A delivery is claimed by a
-// conditional UPDATE that exactly one server wins, before anything is sent.
+// The tracked jobs and queue items, in Botpress's own database (bp.database: Knex over
+// SQLite by default, PostgreSQL in a cluster), so every server of a cluster and a
+// restarted server see them. One row per job or item, keyed by its GUID; nothing secret
+// in it. A delivery is claimed by a conditional UPDATE that exactly one server wins,
+// before anything is sent. `polled_at` says when a poller last read a row: a round reads
+// the least recently polled first, so what one round's budget leaves is read the next.
 
-const TABLE = 'uipath_jobs'
-
-// Columns ↔ the core's TrackedJob fields.
-const FIELDS = {
-  bot_id: 'botId',
-  channel: 'channel',
-  target: 'target',
-  thread_id: 'threadId',
-  job_id: 'jobId',
-  job_key: 'jobKey',
-  folder: 'folder',
-  orchestrator: 'orchestrator',
-  pollable: 'pollable',
-  reference: 'reference',
-  process_key: 'processKey'
+// A table per kind: its name, and its columns ↔ the core's row fields.
+const KINDS = {
+  job: {
+    table: 'uipath_jobs',
+    key: 'job_key',
+    fields: {
+      bot_id: 'botId', channel: 'channel', target: 'target', thread_id: 'threadId', job_id: 'jobId', job_key: 'jobKey',
+      folder: 'folder', orchestrator: 'orchestrator', pollable: 'pollable', reference: 'reference', process_key: 'processKey'
+    },
+    numbers: ['jobId'],
+    define: (t) => {
+      t.string('job_key', 64).primary()
+      t.bigInteger('job_id').notNullable()
+      t.string('process_key', 255).notNullable()
+    }
+  },
+  queueItem: {
+    table: 'uipath_queue_items',
+    key: 'item_key',
+    fields: {
+      bot_id: 'botId', channel: 'channel', target: 'target', thread_id: 'threadId', item_id: 'itemId', item_key: 'itemKey',
+      queue_name: 'queueName', folder: 'folder', orchestrator: 'orchestrator', pollable: 'pollable', reference: 'reference'
+    },
+    numbers: ['itemId'],
+    define: (t) => {
+      t.string('item_key', 64).primary()
+      t.bigInteger('item_id').notNullable()
+      t.string('queue_name', 255).notNullable()
+    }
+  }
 }
 
-/** Creates the table and its indexes once; a second server doing the same is not an error. */
-async function createTable (db) {
+/** Creates a kind's table and indexes once (a second server doing the same is no error); adds `polled_at` to a table of 0.1. */
+async function createTable (db, kind) {
+  const k = KINDS[kind]
   const define = (t) => {
-    t.string('job_key', 64).primary()
+    k.define(t)
     t.string('bot_id', 255).notNullable()
-    t.bigInteger('job_id').notNullable()
     t.string('channel', 255).notNullable()
     t.string('target', 255).notNullable()
     t.string('thread_id', 255)
@@ -34,102 +51,119 @@ async function createTable (db) {
     t.string('orchestrator', 2048).notNullable()
     t.boolean('pollable').notNullable()
     t.string('reference', 255).notNullable()
-    t.string('process_key', 255).notNullable()
     t.bigInteger('created_at').notNullable()
     t.bigInteger('expires_at').notNullable()
+    t.bigInteger('polled_at')
     // Set, in one conditional UPDATE, by the one server that wins the delivery; cleared
     // again if its sending failed.
     t.string('claimed_by', 64)
     t.bigInteger('delivered_at')
     t.string('state', 32)
-    t.index(['delivered_at', 'expires_at'], 'uipath_jobs_open')
-    t.index(['expires_at'], 'uipath_jobs_expiry')
+    t.index(['delivered_at', 'expires_at'], k.table + '_open')
+    t.index(['expires_at'], k.table + '_expiry')
   }
   try {
-    if (typeof db.createTableIfNotExists === 'function') await db.createTableIfNotExists(TABLE, define)
-    else if (!(await db.schema.hasTable(TABLE))) await db.schema.createTable(TABLE, define)
+    if (typeof db.createTableIfNotExists === 'function') await db.createTableIfNotExists(k.table, define)
+    else if (!(await db.schema.hasTable(k.table))) await db.schema.createTable(k.table, define)
   } catch (err) {
     // Two servers starting together: the loser's CREATE fails, the table is there.
-    if (!(await db.schema.hasTable(TABLE))) throw err
+    if (!(await db.schema.hasTable(k.table))) throw err
+  }
+  if (!(await db.schema.hasColumn(k.table, 'polled_at'))) {
+    try {
+      await db.schema.alterTable(k.table, (t) => { t.bigInteger('polled_at') })
+    } catch (err) {
+      if (!(await db.schema.hasColumn(k.table, 'polled_at'))) throw err
+    }
   }
 }
 
-function toRow (job, now, trackForMs) {
-  const row = { created_at: now, expires_at: now + trackForMs }
-  for (const [column, field] of Object.entries(FIELDS)) row[column] = job[field] === undefined ? null : job[field]
-  return row
-}
+function createStore (db, kind) {
+  const k = KINDS[kind]
+  const table = () => db(k.table)
+  const lower = (key) => String(key).toLowerCase()
 
-function toJob (row) {
-  const job = {}
-  for (const [column, field] of Object.entries(FIELDS)) job[field] = row[column]
-  job.jobId = Number(job.jobId)
-  job.pollable = row.pollable === true || row.pollable === 1 || row.pollable === '1'
-  if (job.threadId === null) delete job.threadId
-  return job
-}
+  function toRow (row, now, trackForMs) {
+    const out = { created_at: now, expires_at: now + trackForMs }
+    for (const [column, field] of Object.entries(k.fields)) out[column] = row[field] === undefined ? null : row[field]
+    return out
+  }
 
-const isDuplicate = (err) => /unique|duplicate/i.test(String(err && (err.code || '') + ' ' + err.message))
+  function fromRow (r) {
+    const row = {}
+    for (const [column, field] of Object.entries(k.fields)) row[field] = r[column]
+    for (const n of k.numbers) row[n] = Number(row[n])
+    row.pollable = r.pollable === true || r.pollable === 1 || r.pollable === '1'
+    if (row.threadId === null) delete row.threadId
+    return row
+  }
 
-function createStore (db) {
+  const isDuplicate = (err) => /unique|duplicate/i.test(String(err && (err.code || '') + ' ' + err.message))
+
   return {
-    createTable: () => createTable(db),
+    kind: kind,
+    createTable: () => createTable(db, kind),
 
-    /** Remembers started jobs; the same job tracked twice stays one row. */
-    async track (jobs, now, trackForMs) {
-      for (const job of jobs) {
+    /** Remembers rows; the same one tracked twice stays one row. */
+    async track (rows, now, trackForMs) {
+      for (const row of rows) {
         try {
-          await db(TABLE).insert(toRow(job, now, trackForMs))
+          await table().insert(toRow(row, now, trackForMs))
         } catch (err) {
           if (!isDuplicate(err)) throw err
         }
       }
     },
 
-    /** The tracked job with this GUID, or null. */
-    async get (jobKey) {
-      const row = await db(TABLE).where({ job_key: String(jobKey).toLowerCase() }).first()
-      return row ? toJob(row) : null
+    /** The tracked row with this GUID, or null. */
+    async get (key) {
+      const r = await table().where(k.key, lower(key)).first()
+      return r ? fromRow(r) : null
     },
 
-    /** The tracked jobs with these GUIDs that are not delivered yet. */
-    async pending (jobKeys) {
-      const keys = jobKeys.map((k) => String(k).toLowerCase())
+    /** The tracked rows with these GUIDs that are not delivered yet. */
+    async pending (keys) {
       if (keys.length === 0) return []
-      const rows = await db(TABLE).whereIn('job_key', keys).whereNull('delivered_at')
-      return rows.map(toJob)
+      const rows = await table().whereIn(k.key, keys.map(lower)).whereNull('delivered_at')
+      return rows.map(fromRow)
     },
 
-    /** Jobs the poller should read: not delivered, pollable, not expired. */
+    /** Rows the poller should read: not delivered, pollable, not expired; least recently polled first. */
     async open (now, limit) {
-      const rows = await db(TABLE)
+      const rows = await table()
         .whereNull('delivered_at').where('pollable', true).where('expires_at', '>', now)
-        .orderBy('created_at').limit(limit)
-      return rows.map(toJob)
+        .orderByRaw('coalesce(polled_at, 0) asc, created_at asc').limit(limit)
+      return rows.map(fromRow)
+    },
+
+    /** Marks rows as read by a poll round. */
+    async polled (keys, now) {
+      for (let i = 0; i < keys.length; i += 500) {
+        await table().whereIn(k.key, keys.slice(i, i + 500).map(lower)).update({ polled_at: now })
+      }
     },
 
     /**
-     * Claims a job's delivery for `owner`, marking it delivered in the same statement:
-     * true for exactly one caller, false for the others and for an untracked job.
+     * Claims a delivery for `owner`, marking it delivered in the same statement: true for
+     * exactly one caller, false for the others and for an untracked row.
      */
-    async claim (jobKey, owner, state, now) {
-      const n = await db(TABLE)
-        .where({ job_key: String(jobKey).toLowerCase() }).whereNull('delivered_at')
+    async claim (key, owner, state, now) {
+      const n = await table().where(k.key, lower(key)).whereNull('delivered_at')
         .update({ claimed_by: owner, delivered_at: now, state: state })
       return Number(n) === 1
     },
 
     /** Gives a claim back after a failed send, so that a later poll tries again. */
-    async release (jobKey, owner) {
-      await db(TABLE).where({ job_key: jobKey, claimed_by: owner })
+    async release (key, owner) {
+      await table().where(k.key, lower(key)).where('claimed_by', owner)
         .update({ claimed_by: null, delivered_at: null, state: null })
     },
 
-    /** Forgets jobs past their trackFor. */
+    /** Forgets rows past their trackFor. */
     async expire (now) {
-      return db(TABLE).where('expires_at', '<=', now).del()
+      return table().where('expires_at', '<=', now).del()
     }
   }
 }
 
-module.exports = { createStore, TABLE }
+module.exports = { createStore, KINDS, TABLE: KINDS.job.table }

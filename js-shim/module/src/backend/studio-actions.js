@@ -38,6 +38,13 @@ async function run (scope, names, fallback, call, extra) {
   }
 }
 
+/** The item of a queue-item action: its `queueItemId`, else the one `uipath/addQueueItem` added. */
+function itemOf (scope) {
+  const { args, temp } = scope
+  if (given(args.queueItemId)) return {}
+  return temp.uipathQueueItem && temp.uipathQueueItem.id ? { queueItemId: temp.uipathQueueItem.id } : {}
+}
+
 /** The job of a jobs action: its `jobId`/`jobKey`, else the first job `uipath/startJob` started. */
 function jobOf (scope) {
   const { args, temp } = scope
@@ -64,5 +71,19 @@ module.exports = {
   stopJob (scope) {
     return run(scope, ['jobId', 'jobKey', 'folder', 'strategy'], 'uipathJobResult',
       (a) => uipath.stopUiPathJob(scope.bp, scope.event, a), jobOf(scope))
+  },
+  addQueueItem (scope) {
+    const extra = { externalUrl: scope.process && scope.process.EXTERNAL_URL }
+    if (given(scope.args.expiresIn)) extra.botpressToken = { expiresIn: scope.args.expiresIn }
+    return run(scope, ['queueName', 'specificContent', 'reference', 'priority', 'dueDate', 'deferDate', 'folder'], 'uipathQueueItem',
+      (a) => uipath.addUiPathQueueItem(scope.bp, scope.event, a), extra)
+  },
+  getQueueItem (scope) {
+    return run(scope, ['queueItemId', 'folder'], 'uipathQueueItemResult',
+      (a) => uipath.getUiPathQueueItem(scope.bp, scope.event, a), itemOf(scope))
+  },
+  waitForQueueItem (scope) {
+    return run(scope, ['queueItemId', 'folder', 'timeoutMs', 'pollMs'], 'uipathQueueItemResult',
+      (a) => uipath.waitForUiPathQueueItem(scope.bp, scope.event, a), itemOf(scope))
   }
 }
