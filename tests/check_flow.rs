@@ -212,3 +212,37 @@ fn missing_scopes_and_plain_http_warn_without_failing() {
     );
     assert!(local.steps[4].warnings.is_empty(), "loopback http is fine");
 }
+
+#[test]
+fn a_configured_queue_is_looked_up_with_the_queue_scopes() {
+    let fake = Fake::new()
+        .route(Method::Post, "/identity_/connect/token", |r, _| {
+            let body = r.body.as_ref().unwrap().expose().to_string();
+            let scope = if body.contains("scope=OR.Queues") { "OR.Queues" } else { "OR.Jobs OR.Execution.Read OR.Folders.Read" };
+            ok(200, json!({"access_token": "AT-1", "expires_in": 3600, "scope": scope}))
+        })
+        .route(Method::Get, "/odata/QueueDefinitions", |r, _| {
+            if r.url.contains("Invoices") {
+                ok(200, json!({"value": [{"Id": 21, "Name": "Invoices", "EnforceUniqueReference": true, "MaxNumberOfRetries": 1}]}))
+            } else if r.url.contains("%24filter") {
+                ok(200, json!({"value": []}))
+            } else {
+                ok(200, json!({"value": [{"Name": "Invoices"}, {"Name": "Refunds"}]}))
+            }
+        });
+    let mut fake = fake;
+    for route in healthy().routes.into_iter().rev() {
+        if route.1 != "/identity_/connect/token" {
+            fake.routes.push(route);
+        }
+    }
+    let r = run(&fake, config(json!({"queueName": "Invoices"})));
+    assert!(r.ok, "{r:#?}");
+    let queue = r.steps.iter().find(|s| s.name == "queue").unwrap();
+    assert!(queue.detail.contains("queue \"Invoices\" found (id 21; unique references; 1 automatic retry); the token's scopes allow adding items"), "{}", queue.detail);
+    let r = run(&fake, config(json!({"queueName": "Invoicez"})));
+    assert!(!r.ok);
+    let queue = r.steps.last().unwrap();
+    assert_eq!((queue.name, queue.code), ("queue", Some("QUEUE_NOT_FOUND")));
+    assert!(queue.detail.contains("found: Invoices, Refunds"), "{}", queue.detail);
+}

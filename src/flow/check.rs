@@ -234,6 +234,26 @@ async fn run<T: Transport>(
         Vec::new(),
     ));
 
+    // queue, when the config names one
+    let queue_name = input
+        .config
+        .get("queueName")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|q| !q.is_empty());
+    if let Some(queue_name) = queue_name {
+        let step = super::check_queue::queue_step(
+            &call,
+            connection,
+            settings.folder.as_ref(),
+            queue_name,
+            redactor,
+        )
+        .await
+        .map_err(Failed::at("queue"))?;
+        steps.push(step);
+    }
+
     // module
     steps.push(
         module_step(&input.config, input.external_url.as_deref()).map_err(Failed::at("module"))?,

@@ -11,6 +11,7 @@
 mod budget;
 mod call;
 mod check;
+mod check_queue;
 mod flight;
 mod jobs;
 mod poll;

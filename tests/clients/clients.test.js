@@ -128,3 +128,33 @@ test('unknown sub-paths of an entity set answer 404, never the whole collection'
   assert.deepStrictEqual(page.value, [{ Id: 12, ProcessVersion: '1.0.10' }])
   assert.strictEqual(page['@odata.count'], undefined, 'counted only when asked')
 })
+
+test('the official Python SDK adds, lists, takes and completes queue items as the emulator keeps them', async () => {
+  assert.ok(fs.existsSync(PYTHON), 'the Python SDK is not installed: run scripts/setup.sh (' + PYTHON + ')')
+  const res = await fetch(emu.origin + '/identity_/connect/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&client_id=emu-app&client_secret=emu-app-secret&scope=OR.Queues'
+  })
+  const token = (await res.json()).access_token
+  const from = emu.requests.length
+  const run = await spawn(PYTHON, [path.join(__dirname, 'python_sdk_queues.py')], {
+    UIPATH_URL: emu.origin + '/acme/DefaultTenant', UIPATH_ACCESS_TOKEN: token, UIPATH_TELEMETRY_ENABLED: 'false', UIPATH_ROBOT_KEY: 'a0b1c2d3-0000-4000-8000-000000000001'
+  })
+  assert.strictEqual(run.status, 0, run.stderr)
+  const out = JSON.parse(run.stdout)
+  const seen = emu.requests.slice(from).map((r) => r.method + ' ' + r.path.replace('/acme/DefaultTenant/orchestrator_', ''))
+  assert.ok(seen.indexOf('POST /odata/Queues/UiPathODataSvc.AddQueueItem') >= 0, seen.join('\n'))
+  const add = emu.requests.slice(from).find((r) => /AddQueueItem$/.test(r.path))
+  assert.strictEqual(add.json.itemData.Name, 'Invoices')
+  assert.deepStrictEqual(add.json.itemData.SpecificContent, { invoice: 'INV-PY-1', amount: 12.5 })
+  assert.strictEqual(out.added.Status, 'New')
+  assert.ok(out.listed.value.some((i) => i.Reference === 'py-1'), 'list_items filters by QueueDefinitionName')
+  const first = emu.items.find((i) => i.Reference === 'py-1')
+  assert.strictEqual(out.taken.Id, first.Id, 'the High priority item first')
+  assert.deepStrictEqual([first.Status, first.Progress, first.Output], ['Successful', 'halfway', { paid: true }])
+  const failed = emu.items.find((i) => i.Id === out.failedId)
+  assert.strictEqual(failed.Status, 'Retried', 'an application exception on a queue with retries')
+  const retry = emu.items.find((i) => i.AncestorId === failed.Id)
+  assert.deepStrictEqual([retry.Status, retry.RetryNumber, retry.Key], ['New', 1, failed.Key])
+})
