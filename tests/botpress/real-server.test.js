@@ -22,6 +22,8 @@ const TOKEN_BOT = 'uipath-token-bot'
 const INJECT_BOT = 'uipath-inject-bot'
 // A bot whose flow runs action code of its own (and a global action) that requires the package.
 const REQUIRE_BOT = 'uipath-require-bot'
+// A bot whose flow adds a queue item and waits in a node for its end.
+const QUEUE_BOT = 'uipath-queue-bot'
 const WEBHOOK_SECRET = 'tier4-webhook-secret-7f3a'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
@@ -171,6 +173,30 @@ function requireBotFiles () {
   return files
 }
 
+/**
+ * A bot that adds an invoice to a queue with uipath/addQueueItem, then waits in a node
+ * for the item's end: `event.type === 'uipath-queue-item' && event.payload.status ===
+ * 'Successful'` leads to a node that reads the item the event names.
+ */
+function queueBotFiles () {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: QUEUE_BOT, name: QUEUE_BOT })
+  files['config/uipath.json'] = { messages: { Successful: '{{queueName}} done: paid={{output.paid}}' } }
+  files['flows/main.flow.json'] = {
+    version: '0.0.1',
+    catchAll: { onReceive: [], next: [] },
+    startNode: 'route',
+    nodes: [
+      { id: 'q-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'add' }] },
+      { id: 'q-add', name: 'add', onEnter: ['uipath/addQueueItem ' + JSON.stringify({ queueName: 'Invoices', specificContent: '{"invoice": "{{event.payload.text}}"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+      { id: 'q-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-queue-item' && event.payload.status === 'Successful'", node: 'done' }] },
+      { id: 'q-done', name: 'done', onEnter: ['uipath/getQueueItem ' + JSON.stringify({ queueItemId: '{{event.payload.queueItemId}}', resultVariable: 'endedItem' })], onReceive: null, next: [] }
+    ]
+  }
+  files['flows/main.ui.json'] = { nodes: ['q-route', 'q-add', 'q-waiting', 'q-done'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
+  return files
+}
+
 /** Events Botpress recorded for a user of a bot (its collector flushes every 5 s). */
 function recordedEvents (target, direction, botId) {
   const rows = server.sql(db, "select json_agg(event) from events where \"botId\" = '" + (botId || BOT) + "' and direction = '" + direction + "' and target = '" + target + "'")
@@ -211,6 +237,7 @@ before(async () => {
   await server.importBot(bp, ENDS_BOT, endsBotFiles())
   await server.importBot(bp, TOKEN_BOT, tokenBotFiles())
   await server.importBot(bp, REQUIRE_BOT, requireBotFiles())
+  await server.importBot(bp, QUEUE_BOT, queueBotFiles())
   // Orchestrator → Webhooks: the module's URL and secret, as an administrator registers it.
   emu.webhooks.add({ url: bp.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET })
 })
@@ -452,6 +479,29 @@ test('the Callback activity\'s exact bytes, with an object Message and with a pl
     const t = outgoingTexts(user)
     return t.indexOf('an object Message') >= 0 && t.indexOf('a plain string Message') >= 0
   }, 30000)
+})
+
+test('a flow adds a queue item; the performer completes it; the uipath-queue-item event takes the transition once, by webhook and with the webhook lost', async () => {
+  for (const [user, lose] of [['queue-user-1', false], ['queue-user-2', true]]) {
+    const n = emu.items.length
+    const r = await bp.call('POST', '/api/v1/bots/' + QUEUE_BOT + '/converse/' + user, {}, { type: 'text', text: 'INV-' + user })
+    assert.strictEqual(r.status, 200, r.text)
+    const item = await server.eventually('the item added', () => emu.items.slice(n).find((i) => i.SpecificContent.invoice === 'INV-' + user))
+    assert.deepStrictEqual([item.SpecificContent.botId, item.SpecificContent.channel, item.SpecificContent.target], [QUEUE_BOT, 'api', user])
+    assert.ok(/^eyJ/.test(item.SpecificContent.botpressToken), 'the performer can call back')
+    if (lose) emu.webhooks.drop(10)
+    emu.queueWork('Invoices', { IsSuccessful: true, Output: { paid: true } }, item.Id)
+    const texts = await server.eventually('the module\'s text', () => {
+      const t = outgoingTexts(user, QUEUE_BOT)
+      return t.indexOf('Invoices done: paid=true') >= 0 && t
+    }, 30000)
+    assert.strictEqual(texts.filter((t) => t === 'Invoices done: paid=true').length, 1)
+    await server.eventually('the flow\'s uipath/getQueueItem of the item', () => emu.requestsTo('/odata/QueueItems(' + item.Id + ')').length >= 1, 30000)
+    const ends = recordedEvents(user, 'incoming', QUEUE_BOT).filter((e) => e.type === 'uipath-queue-item')
+    assert.strictEqual(ends.length, 1, 'one uipath-queue-item event')
+    assert.deepStrictEqual([ends[0].payload.status, ends[0].payload.output], ['Successful', { paid: true }])
+    assert.ok(bp.log().indexOf('queue item ' + item.Id + ' Successful: delivered to the conversation (' + (lose ? 'poll' : 'webhook') + ')') >= 0)
+  }
 })
 
 test('a webhook is a signal: a signed end with outputs of its sender\'s choice delivers Orchestrator\'s end, once', async () => {
