@@ -2,12 +2,13 @@
 // The demo: a Botpress conversation starts a UiPath job on the local Orchestrator
 // emulator, the robot's Callback messages arrive back in the conversation, and the job's
 // end arrives too — by Orchestrator's signed webhook, or, when that call is lost, found
-// by the module's poller — from a robot that never calls back as well.
+// by the module's poller — from a robot that never calls back as well; and a third
+// conversation hands an invoice to a queue, whose performer talks back and completes it.
 // Everything runs on 127.0.0.1 with Botpress's default database (SQLite through Knex);
 // nothing here needs the internet or a UiPath account.
 
 const { startOrchestrator } = require('./emulator/orchestrator')
-const { robot } = require('./emulator/robot')
+const { robot, performer } = require('./emulator/robot')
 const { startBotpress } = require('./support/botpress-host')
 const { installModule } = require('./support/module')
 const { sqliteDatabase } = require('./support/database')
@@ -24,7 +25,12 @@ async function main () {
   })
   // A robot nobody edited for Botpress: no Callback activity at all.
   const silent = robot({ messages: [], workMs: 300, output: { status: 'paid', invoice: 'INV-0043' } })
-  const orchestrator = await startOrchestrator({ onJobStarted: (job, input, emu) => (input.invoice === 'INV-0042' ? chatty : silent)(job, input, emu) })
+  // A queue's performer: it talks back through the item's callback fields, then completes it.
+  const worker = performer({ messages: [(item) => 'Paying ' + item.SpecificContent.invoice + ' from the Invoices queue…'], delayMs: 150, output: (item) => ({ status: 'paid', invoice: item.SpecificContent.invoice }) })
+  const orchestrator = await startOrchestrator({
+    onJobStarted: (job, input, emu) => (input.invoice === 'INV-0042' ? chatty : silent)(job, input, emu),
+    onItemAdded: (item, emu) => worker(item, emu)
+  })
   const db = sqliteDatabase()
   const botpress = await startBotpress({
     database: db,
@@ -36,7 +42,7 @@ async function main () {
       tenant: 'DefaultTenant',
       auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' },
       folder: 'Finance/Invoices',
-      messages: { Successful: '{{processKey}} finished: {{output.status}}', Faulted: '{{processKey}} failed: {{info}}' }
+      messages: { Successful: '{{processKey}}{{queueName}} finished: {{output.status}}', Faulted: '{{processKey}} failed: {{info}}' }
     }
   })
   const moduleInfo = installModule(botpress)
@@ -58,7 +64,14 @@ async function main () {
   }
   botpress.onReply((r) => show(r.threadId, 'bot →', r.payload.text, '(' + r.channel + ', thread ' + r.threadId + ')'))
   const ends = {}
+  const itemEnds = {}
   botpress.onEvent((e) => {
+    if (e.type === 'uipath-queue-item') {
+      const p = e.payload
+      say('event →', 'uipath-queue-item ' + p.status + ' ' + JSON.stringify(p.output) + '   (by webhook)')
+      if (itemEnds[p.queueItemKey]) itemEnds[p.queueItemKey](e)
+      return
+    }
     if (e.type !== 'uipath-job') return
     const p = e.payload
     const how = orchestrator.webhooks.calls.some((c) => c.jobId === p.jobId && c.status === 'dropped') ? 'webhook lost, found by the poller' : 'by webhook'
@@ -95,6 +108,22 @@ async function main () {
   const second = await converse('conv-8', 'Please pay invoice INV-0043', 'INV-0043')
   await new Promise((resolve) => setTimeout(resolve, 50))
 
+  console.log('\nConversation 3: the bot hands the invoice to a queue; a performer works it')
+  const third = await (async () => {
+    const event = { id: 'evt-conv-9', type: 'text', direction: 'incoming', botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'conv-9', payload: { type: 'text', text: 'Please pay invoice INV-0044' }, state: { temp: {} } }
+    say('user →', event.payload.text)
+    const temp = event.state.temp
+    await moduleInfo.runAction('uipath/addQueueItem', {
+      bp: botpress.bp, event: event, temp: temp,
+      args: { queueName: 'Invoices', folder: 'Shared', specificContent: JSON.stringify({ invoice: 'INV-0044', amount: 310 }), priority: 'High' },
+      process: { EXTERNAL_URL: botpress.url, env: {} }
+    })
+    const item = temp.uipathQueueItem
+    say('bot →', 'Added queue item ' + item.id + ' to ' + item.queueName + (item.tracked ? ', tracked for its end.' : '.'))
+    return new Promise((resolve) => { itemEnds[item.key.toLowerCase()] = resolve })
+  })()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+
   console.log('\nRequests Orchestrator saw (secrets shown as […])')
   for (const r of orchestrator.requests) {
     let line = r.method + ' ' + r.path
@@ -102,6 +131,11 @@ async function main () {
     const folder = r.headers['x-uipath-folderpath'] || r.headers['x-uipath-organizationunitid']
     if (folder) line += '  [X-UIPATH-FolderPath: ' + folder + ']'
     console.log('  ' + line)
+    if (r.json && r.json.itemData) {
+      const data = Object.assign({}, r.json.itemData)
+      data.SpecificContent = Object.assign({}, data.SpecificContent, { botpressToken: '[…]' })
+      console.log('    itemData: ' + JSON.stringify(data))
+    }
     if (r.json && r.json.startInfo) {
       const info = Object.assign({}, r.json.startInfo)
       const input = JSON.parse(info.InputArguments)
@@ -110,10 +144,11 @@ async function main () {
       console.log('    startInfo: ' + JSON.stringify(info))
     }
   }
-  console.log('\nWebhook calls Orchestrator made: ' + orchestrator.webhooks.calls.map((c) => c.type + ' job ' + c.jobId + ' → ' + (c.status === 'dropped' ? 'lost' : 'HTTP ' + c.status)).join(', '))
+  console.log('\nWebhook calls Orchestrator made: ' + orchestrator.webhooks.calls.map((c) => c.type + (c.jobId ? ' job ' + c.jobId : ' item ' + c.queueItemId) + ' → ' + (c.status === 'dropped' ? 'lost' : 'HTTP ' + c.status)).join(', '))
   console.log('Callbacks the robot sent: ' + chatty.outcomes.map((o) => 'HTTP ' + o.status).join(', '))
   const rows = await db('uipath_jobs').select('job_id', 'state').whereNotNull('delivered_at')
-  console.log('Delivered, in the module\'s table: ' + rows.map((r) => 'job ' + r.job_id + ' ' + r.state).join(', '))
+  const items = await db('uipath_queue_items').select('item_id', 'state').whereNotNull('delivered_at')
+  console.log('Delivered, in the module\'s tables: ' + rows.map((r) => 'job ' + r.job_id + ' ' + r.state).concat(items.map((r) => 'queue item ' + r.item_id + ' ' + r.state)).join(', '))
 
   const callbacks = botpress.replies.filter((r) => r.threadId === 'conv-7').length
   const finished = botpress.replies.filter((r) => /^InvoiceBot finished: paid$/.test(r.payload.text)).length
@@ -121,8 +156,10 @@ async function main () {
   await orchestrator.close()
   await botpress.close()
   await db.destroy()
+  const itemFinished = botpress.replies.filter((r) => /^Invoices finished: paid$/.test(r.payload.text)).length
   const ok = callbacks === 4 && finished === 2 && first.payload.state === 'Successful' && second.payload.outputArguments.invoice === 'INV-0043' &&
-    botpress.events.filter((e) => e.type === 'uipath-job').length === 2 && rows.length === 2
+    botpress.events.filter((e) => e.type === 'uipath-job').length === 2 && rows.length === 2 &&
+    third.payload.output.invoice === 'INV-0044' && itemFinished === 1 && worker.outcomes.every((o) => o.status === 200) && items.length === 1
   if (!ok) {
     console.error('demo failed: ' + callbacks + ' messages in conversation 1, ' + finished + ' "finished" messages')
     process.exitCode = 1

@@ -61,4 +61,27 @@ function sleep (ms) {
   })
 }
 
-module.exports = { robot }
+/**
+ * Plays a queue's performer: takes the item the handler is given (the emulator's
+ * `onItemAdded`), posts `messages` with the Callback activity from the item's content
+ * (the callback fields the package put there), then completes it with `output`.
+ */
+function performer (options) {
+  const o = Object.assign({ messages: [], delayMs: 20, output: { status: 'ok' } }, options || {})
+  const outcomes = []
+  const handler = async function (item, emu) {
+    await sleep(o.delayMs)
+    const c = item.SpecificContent || {}
+    for (const m of o.messages) {
+      const message = typeof m === 'function' ? m(item) : typeof m === 'string' ? { type: 'text', text: m } : m
+      const status = await post(c.botpressUrl + '/api/v1/bots/___/mod/uipath/message', { message: message, target: c.target, channel: c.channel, botId: c.botId }, c.botpressToken).catch((e) => 'network: ' + e.message)
+      outcomes.push({ itemId: item.Id, status: status })
+      await sleep(o.delayMs)
+    }
+    emu.queueWork(item.QueueDefinitionName, { IsSuccessful: true, Output: typeof o.output === 'function' ? o.output(item) : o.output }, item.Id)
+  }
+  handler.outcomes = outcomes
+  return handler
+}
+
+module.exports = { robot, performer }

@@ -55,7 +55,7 @@ function webhooksOf (emu, opts) {
   function send (hook, event) {
     const body = Buffer.from(JSON.stringify(event))
     const signature = crypto.createHmac('sha256', Buffer.from(hook.secret, 'utf8')).update(body).digest('base64')
-    const call = { at: Date.now(), url: hook.url, type: event.Type, jobId: event.Job && event.Job.Id, queueItemId: event.QueueItem && event.QueueItem.Id, status: null }
+    const call = { at: Date.now(), url: hook.url, type: event.Type, jobId: event.Job && event.Job.Id, queueItemId: event.QueueItem ? event.QueueItem.Id : event.QueueItems && event.QueueItems[0].Id, status: null }
     calls.push(call)
     if (toDrop > 0) {
       toDrop--
