@@ -244,5 +244,9 @@ fn a_configured_queue_is_looked_up_with_the_queue_scopes() {
     assert!(!r.ok);
     let queue = r.steps.last().unwrap();
     assert_eq!((queue.name, queue.code), ("queue", Some("QUEUE_NOT_FOUND")));
-    assert!(queue.detail.contains("found: Invoices, Refunds"), "{}", queue.detail);
+    assert!(
+        queue.detail.contains("found: Invoices, Refunds"),
+        "{}",
+        queue.detail
+    );
 }

@@ -55,7 +55,7 @@ fn poll_within(
         connection: &connection,
         timeout_ms: 5000,
         budget,
-        per_minute,
+        allowance: flow::ReadAllowance::new(per_minute, None),
     };
     block_on(flow::poll_jobs(
         fake,
@@ -139,13 +139,13 @@ fn one_read_per_folder_and_page_of_fifty() {
     assert_eq!(reads.len(), 4, "3 pages in Shared, 1 in folder 7");
     assert_eq!(out.pages, 4);
     let sizes: Vec<usize> = reads.iter().map(|r| ids_of(r).len()).collect();
-    assert_eq!(sizes, vec![3, 50, 50, 20]);
+    assert_eq!(sizes, vec![50, 50, 20, 3], "folders in the order given");
     assert_eq!(
-        reads[0].header_value("X-UIPATH-OrganizationUnitId"),
+        reads[3].header_value("X-UIPATH-OrganizationUnitId"),
         Some("7")
     );
-    assert_eq!(reads[1].header_value("X-UIPATH-FolderPath"), Some("Shared"));
-    assert!(reads[1].url.contains("%24top=50"));
+    assert_eq!(reads[0].header_value("X-UIPATH-FolderPath"), Some("Shared"));
+    assert!(reads[0].url.contains("%24top=50"));
     // 1..=120 and 200..=202: the multiples of 3 ended.
     let ended: Vec<i64> = out.ends.iter().map(|e| e.job_id).collect();
     let expected: Vec<i64> = (1..=120).chain(200..203).filter(|i| i % 3 == 0).collect();
@@ -230,9 +230,23 @@ fn a_round_stays_within_the_budget_and_a_429_stops_the_tenant_until_its_retry_af
     // F0: pages of 50, 50 and 20; F1: 50.
     assert_eq!(out.running.len(), 170);
     assert_eq!(out.deferred.len(), 430, "the rest waits for the next round");
-    // The next minute, more is read.
+    // The next minute, more is read: the rows as the module gives them then, least
+    // recently polled first, so F1's rest and the folders after it, whatever their names.
     fake.clock.set(fake.clock.get() + 60_000);
-    assert_eq!(poll_within(&fake, &jobs, &budget, 4).pages, 4);
+    let mut next: Vec<TrackedJob> = jobs[170..].to_vec();
+    next.extend_from_slice(&jobs[..170]);
+    let out = poll_within(&fake, &next, &budget, 4);
+    assert_eq!(out.pages, 4);
+    let read: Vec<i64> = fake
+        .sent
+        .borrow()
+        .iter()
+        .rev()
+        .take(4)
+        .flat_map(ids_of)
+        .collect();
+    assert!(read.iter().all(|id| *id > 120), "not F0 again: {read:?}");
+    assert!(read.contains(&241), "F2 is read: {read:?}");
     // A 429: the tenant waits out its Retry-After (here 120 s), whatever the budget.
     let limited = Fake::healthy().route(Method::Get, "/odata/Jobs?", |_, _| {
         Ok(botpress_uipath::http::Response {

@@ -4,6 +4,12 @@
 //! `pollBudget` such reads a minute per tenant (module config, default 60): a round
 //! that would go over it leaves the rest for the next round, and a 429 stops every
 //! poller of that tenant until its `Retry-After` has passed.
+//!
+//! In a cluster one server polls per interval (the module's round lock) and each server
+//! counts only its own reads, so a minute's count alone would let servers that take turns
+//! spend the budget once each. A round therefore spends at most its share of the minute
+//! (`pollBudget` × `pollInterval` / 1 min, at least one read): whichever server polls, a
+//! minute holds no more than `pollBudget` reads.
 
 use std::cell::RefCell;
 
@@ -12,11 +18,52 @@ use crate::keyed::Keyed;
 /// The window the budget counts in, milliseconds.
 pub const BUDGET_WINDOW_MS: u64 = 60_000;
 
+/// What a poller may spend: `pollBudget`, and the share of it one round may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadAllowance {
+    /// Filtered reads a minute per tenant.
+    pub per_minute: u32,
+    /// Filtered reads per round (one `pollInterval`) per tenant.
+    pub per_round: u32,
+    /// A round's length, milliseconds: the poll interval.
+    pub round_ms: u64,
+}
+
+impl ReadAllowance {
+    /// `per_minute` spread over rounds of `interval_ms` (`None`: polling is off, and a
+    /// reader may spend the whole minute).
+    pub fn new(per_minute: u32, interval_ms: Option<u64>) -> ReadAllowance {
+        let round_ms = interval_ms
+            .unwrap_or(BUDGET_WINDOW_MS)
+            .min(BUDGET_WINDOW_MS);
+        let share = (u64::from(per_minute) * round_ms).div_ceil(BUDGET_WINDOW_MS);
+        ReadAllowance {
+            per_minute,
+            per_round: share.clamp(1, u64::from(per_minute)) as u32,
+            round_ms,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Window {
     start_ms: u64,
     used: u32,
+    round_start_ms: u64,
+    round_used: u32,
     blocked_until_ms: u64,
+}
+
+impl Window {
+    fn at(now_ms: u64) -> Window {
+        Window {
+            start_ms: now_ms,
+            used: 0,
+            round_start_ms: now_ms,
+            round_used: 0,
+            blocked_until_ms: 0,
+        }
+    }
 }
 
 /// The reads spent per tenant (its Orchestrator URL) in the current minute.
@@ -26,20 +73,16 @@ pub struct PollBudget {
 }
 
 impl PollBudget {
-    /// Takes one read for `tenant` at `now_ms`; false when the minute's `per_minute` are
-    /// spent or a 429 said to wait.
-    pub fn take(&self, tenant: &str, per_minute: u32, now_ms: u64) -> bool {
+    /// Takes one read for `tenant` at `now_ms`; false when the minute's or the round's
+    /// reads are spent or a 429 said to wait.
+    pub fn take(&self, tenant: &str, allowance: ReadAllowance, now_ms: u64) -> bool {
         let mut tenants = self.tenants.borrow_mut();
         if tenants.get(tenant).is_none() && tenants.len() >= 256 {
             tenants.retain(|_, w| {
                 now_ms < w.start_ms + BUDGET_WINDOW_MS || now_ms < w.blocked_until_ms
             });
         }
-        let w = tenants.get_or_insert_with(tenant, || Window {
-            start_ms: now_ms,
-            used: 0,
-            blocked_until_ms: 0,
-        });
+        let w = tenants.get_or_insert_with(tenant, || Window::at(now_ms));
         if now_ms < w.blocked_until_ms {
             return false;
         }
@@ -47,21 +90,22 @@ impl PollBudget {
             w.start_ms = now_ms;
             w.used = 0;
         }
-        if w.used >= per_minute {
+        if now_ms >= w.round_start_ms + allowance.round_ms {
+            w.round_start_ms = now_ms;
+            w.round_used = 0;
+        }
+        if w.used >= allowance.per_minute || w.round_used >= allowance.per_round {
             return false;
         }
         w.used += 1;
+        w.round_used += 1;
         true
     }
 
     /// A 429 for `tenant`: nothing is read until `until_ms`.
     pub fn block(&self, tenant: &str, until_ms: u64) {
         let mut tenants = self.tenants.borrow_mut();
-        let w = tenants.get_or_insert_with(tenant, || Window {
-            start_ms: until_ms,
-            used: 0,
-            blocked_until_ms: 0,
-        });
+        let w = tenants.get_or_insert_with(tenant, || Window::at(until_ms));
         w.blocked_until_ms = w.blocked_until_ms.max(until_ms);
     }
 }
@@ -73,12 +117,29 @@ mod tests {
     #[test]
     fn a_minute_s_budget_per_tenant_and_a_429_waits_its_retry_after() {
         let b = PollBudget::default();
-        let taken = (0..100).filter(|i| b.take("t1", 60, 1_000 + i)).count();
+        let all = ReadAllowance::new(60, None);
+        let taken = (0..100).filter(|i| b.take("t1", all, 1_000 + i)).count();
         assert_eq!(taken, 60);
-        assert!(b.take("t2", 60, 1_100), "another tenant has its own");
-        assert!(b.take("t1", 60, 61_000), "the next minute");
+        assert!(b.take("t2", all, 1_100), "another tenant has its own");
+        assert!(b.take("t1", all, 61_000), "the next minute");
         b.block("t1", 200_000);
-        assert!(!b.take("t1", 60, 199_999));
-        assert!(b.take("t1", 60, 200_000));
+        assert!(!b.take("t1", all, 199_999));
+        assert!(b.take("t1", all, 200_000));
+    }
+
+    #[test]
+    fn a_round_spends_its_share_of_the_minute() {
+        assert_eq!(ReadAllowance::new(60, Some(30_000)).per_round, 30);
+        assert_eq!(ReadAllowance::new(60, Some(5_000)).per_round, 5);
+        assert_eq!(ReadAllowance::new(60, Some(100)).per_round, 1);
+        assert_eq!(ReadAllowance::new(60, Some(3_600_000)).per_round, 60);
+        let b = PollBudget::default();
+        let a = ReadAllowance::new(60, Some(30_000));
+        // Two servers' rounds, 30 s apart, in one minute: 60 reads in all.
+        let first = (0..100).filter(|i| b.take("t", a, 1_000 + i)).count();
+        let other = PollBudget::default();
+        let second = (0..100).filter(|i| other.take("t", a, 31_000 + i)).count();
+        assert_eq!((first, second), (30, 30));
+        assert!(b.take("t", a, 31_000), "this server's next round");
     }
 }

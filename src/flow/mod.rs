@@ -20,7 +20,7 @@ mod signal;
 mod start;
 mod token;
 
-pub use budget::PollBudget;
+pub use budget::{PollBudget, ReadAllowance};
 pub use check::{check, CheckInput, CheckReport, Step};
 pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
 pub use poll::{poll_jobs, poll_queue_items, PollContext, PollOutcome};

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::budget::PollBudget;
+use super::budget::{PollBudget, ReadAllowance};
 use super::call::{Call, Redactor};
 use super::queue::follow_retries;
 use super::token::{Session, TokenCache};
@@ -67,8 +67,8 @@ pub struct PollContext<'a> {
     pub timeout_ms: u64,
     /// The server's filtered reads, per tenant.
     pub budget: &'a PollBudget,
-    /// `pollBudget`: filtered reads a minute per tenant.
-    pub per_minute: u32,
+    /// `pollBudget`, and a round's share of it.
+    pub allowance: ReadAllowance,
 }
 
 /// A tracked row the poller reads, and how a page of them is read.
@@ -166,6 +166,23 @@ pub async fn poll_queue_items<T: Transport>(
     poll(transport, cache, context, items).await
 }
 
+/// The rows grouped by folder, the folders in the order their first row is given and
+/// each folder's rows as given: rows come least recently polled first, so what a spent
+/// budget leaves one round is read first the next, whatever its folder's name.
+fn by_folder<R: Tracked>(rows: &[R]) -> Vec<Vec<&R>> {
+    let mut groups: Vec<Vec<&R>> = Vec::new();
+    for row in rows {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].folder_text() == row.folder_text())
+        {
+            Some(group) => group.push(row),
+            None => groups.push(vec![row]),
+        }
+    }
+    groups
+}
+
 async fn poll<T: Transport, R: Tracked>(
     transport: &T,
     cache: &TokenCache,
@@ -173,11 +190,9 @@ async fn poll<T: Transport, R: Tracked>(
     rows: &[R],
 ) -> PollOutcome<R::End> {
     let tenant = context.connection.orchestrator_url.as_str();
-    // Grouped by folder (in folder order; within a folder, as given).
-    let mut by_folder: Vec<&R> = rows.iter().collect();
-    by_folder.sort_by(|a, b| a.folder_text().cmp(b.folder_text()));
     let mut outcome = PollOutcome::default();
-    for group in by_folder.chunk_by(|a, b| a.folder_text() == b.folder_text()) {
+    for group in by_folder(rows) {
+        let group = group.as_slice();
         let folder = match group[0].folder() {
             Ok(f) => f,
             Err(e) => {
@@ -194,7 +209,7 @@ async fn poll<T: Transport, R: Tracked>(
             let keys = || page.iter().map(|r| r.key().to_string());
             if !context
                 .budget
-                .take(tenant, context.per_minute, transport.now_ms())
+                .take(tenant, context.allowance, transport.now_ms())
             {
                 outcome.deferred.extend(keys());
                 continue;
@@ -332,7 +347,7 @@ async fn read_items<T: Transport>(
         if item.status == "Retried"
             && context
                 .budget
-                .take(tenant, context.per_minute, session.now_ms())
+                .take(tenant, context.allowance, session.now_ms())
         {
             item = follow_retries(session, item).await?;
         }

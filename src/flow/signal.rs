@@ -121,7 +121,7 @@ pub async fn read_signalled_items<T: Transport>(
             if item.status == "Retried"
                 && context
                     .budget
-                    .take(tenant, context.per_minute, transport.now_ms())
+                    .take(tenant, context.allowance, transport.now_ms())
             {
                 item = follow_retries(&mut session, item).await?;
             }

@@ -121,10 +121,11 @@ struct PollInput<R> {
 
 impl<R> PollInput<R> {
     /// The connection and the budget of the bot's module config.
-    fn context(&self) -> Result<(Connection, u32)> {
+    fn context(&self) -> Result<(Connection, flow::ReadAllowance)> {
         let connection = Connection::parse(&Layers::new(&json!({}), &self.config))?;
-        let per_minute = JobEndSettings::parse(&self.config)?.poll_budget;
-        Ok((connection, per_minute))
+        let settings = JobEndSettings::parse(&self.config)?;
+        let allowance = flow::ReadAllowance::new(settings.poll_budget, settings.poll_interval_ms);
+        Ok((connection, allowance))
     }
 }
 
@@ -238,7 +239,7 @@ impl PollRow for TrackedQueueItem {
 /// pollable ones for a poll), and says which were skipped.
 async fn poll_rows<R: PollRow>(input: JsValue, signalled: bool) -> Result<JsValue> {
     let input: PollInput<R> = typed(input, "input")?;
-    let (connection, per_minute) = input.context()?;
+    let (connection, allowance) = input.context()?;
     let connection = R::connection(connection);
     let (readable, skipped): (Vec<R>, Vec<R>) = input.jobs.into_iter().partition(|r| {
         r.orchestrator() == connection.orchestrator_url && (signalled || r.pollable())
@@ -248,7 +249,7 @@ async fn poll_rows<R: PollRow>(input: JsValue, signalled: bool) -> Result<JsValu
         connection: &connection,
         timeout_ms: POLL_PAGE_TIMEOUT_MS,
         budget: &budget,
-        per_minute,
+        allowance,
     };
     let out = R::read(&context, &readable, signalled).await;
     let skipped: Vec<String> = skipped.iter().map(R::key).collect();

@@ -11,9 +11,12 @@ const os = require('os')
 
 const { core, globalConfig, randomHex, sourceOf, send, readBody } = require('./http-kit')
 const { createStore } = require('./job-store')
+const { createLeases } = require('./lease')
 
 // Rows one poll round reads at most per kind; the rest wait for the next round.
 const ROUND_LIMIT = 5000
+// The lease one server of a cluster holds for a poll round.
+const ROUND_LEASE = 'uipath/job-ends/poll'
 // Deliveries in flight at once.
 const CONCURRENCY = 16
 
@@ -57,6 +60,8 @@ function createJobEnds (bp) {
   let timer = null
   let stopped = false
   let round = null
+  let roundNumber = 0
+  let leases = null
 
   async function settings () {
     return core.jobEndSettings(await globalConfig(bp))
@@ -66,6 +71,13 @@ function createJobEnds (bp) {
     if (!bp.database) {
       log().warn('[uipath] bp.database is not available: job and queue item ends are not tracked (the webhook and the poller are off)')
       return
+    }
+    try {
+      const created = createLeases(bp.database)
+      await created.createTable()
+      leases = created
+    } catch (err) {
+      log().warn('[uipath] could not create the lease table, so every server polls: ' + err.message)
     }
     for (const [kind, k] of Object.entries(KINDS)) {
       try {
@@ -95,6 +107,7 @@ function createJobEnds (bp) {
       if (trackers[kind] && globalThis[k.tracker] === trackers[kind]) delete globalThis[k.tracker]
     }
     if (round) await round.catch(() => {})
+    if (leases) await leases.release(ROUND_LEASE, owner).catch(() => {})
   }
 
   function schedule () {
@@ -201,10 +214,10 @@ function createJobEnds (bp) {
 
   /**
    * One poll round: the open jobs and queue items, per bot, read in batches by the core
-   * within the tenant's pollBudget; ends delivered. With `bp.distributed` (Redis in a
-   * cluster, a local lock otherwise) one server polls per interval: the round's lock is
-   * held for the interval and not given back, so the other servers' timers find it
-   * taken. Without it every server polls, and the claim still delivers each end once.
+   * within the tenant's pollBudget; ends delivered. One server of a cluster polls per
+   * interval: the round's lease (in the database every server shares) is held for the
+   * interval and not given back, so the other servers' timers find it taken; the claim
+   * delivers each end once whoever reads it.
    */
   function pollOnce () {
     if (Object.keys(stores).length === 0) return Promise.resolve({ delivered: 0 })
@@ -215,7 +228,11 @@ function createJobEnds (bp) {
       let delivered = 0
       let open = 0
       let deferred = 0
-      for (const kind of Object.keys(KINDS)) {
+      // Jobs and items share a tenant's budget: each kind goes first every other round,
+      // so neither waits for the other's backlog.
+      const kinds = Object.keys(KINDS)
+      if (roundNumber++ % 2 === 1) kinds.reverse()
+      for (const kind of kinds) {
         const store = stores[kind]
         if (!store) continue
         await store.expire(now)
@@ -232,13 +249,15 @@ function createJobEnds (bp) {
     return round
   }
 
-  /** Whether this server polls this interval (always, without bp.distributed). */
+  /**
+   * Whether this server polls this interval: it holds the round's lease in the shared
+   * database (one server of a cluster at a time, CE or Pro), or there is no lease table.
+   */
   async function takeRound () {
-    const distributed = bp.distributed
-    if (!distributed || typeof distributed.acquireLock !== 'function') return true
+    if (!leases) return true
     const s = await settings()
     const hold = Math.max(500, (s.pollIntervalMs || 30000) - 1000)
-    return Boolean(await distributed.acquireLock('uipath/job-ends/poll', hold))
+    return leases.take(ROUND_LEASE, owner, hold, Date.now())
   }
 
   async function pollBot (kind, botId, list) {
