@@ -198,6 +198,22 @@ export function addUiPathQueueItem(bp: BotpressSdk, event: BotpressEvent, args: 
 export function getUiPathQueueItem(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: QueueItemArgs): Promise<QueueItem>
 export function waitForUiPathQueueItem(bp: BotpressSdk, event: Pick<BotpressEvent, 'botId'>, args: QueueItemArgs): Promise<QueueItem>
 
+export interface AnswerTaskArgs {
+  /** The task (the uipath-task event's payload.taskId). */
+  taskId: number
+  /** Written over the task's own data (its botpressToken is left out); answeredBy and answeredAt are added. */
+  data?: Record<string, unknown>
+  /** Default 'submit'. */
+  action?: string
+  /** The task's folder (the event's payload.folderId); without it the task is looked up across folders first. */
+  folderId?: number
+  timeoutMs?: number
+  [connection: string]: unknown
+}
+export interface AnsweredTask { taskId: number; status: 'Completed'; action: string; data: Record<string, unknown> }
+/** Completes an Action Center task from action code; rejects TASK_NOT_FOUND, or ORCHESTRATOR_ERROR when it is completed already. */
+export function answerUiPathTask(bp: BotpressSdk, event: BotpressEvent, args: AnswerTaskArgs): Promise<AnsweredTask>
+
 export interface CheckStep {
   name: 'settings' | 'token' | 'folder' | 'process' | 'module'
   ok: boolean

@@ -113,6 +113,14 @@ function waitForUiPathQueueItem (bp, event, args) {
   return call('waitForUiPathQueueItem', [bp, event, args === undefined ? {} : args])
 }
 
+/**
+ * Completes an Action Center task (API.md, "A robot asks, the user answers in the
+ * conversation"): `args.taskId`, `args.data` (over the task's own data), `args.action`.
+ */
+function answerUiPathTask (bp, event, args) {
+  return call('answerUiPathTask', [bp, event, args === undefined ? {} : args])
+}
+
 /** The steps of `botpress-uipath check` for a module config (API.md, "Checking a configuration"). */
 function checkSetup (config, options) {
   return call('checkSetup', [config === undefined ? {} : config, options === undefined ? {} : options])
@@ -142,6 +150,7 @@ module.exports = {
   addUiPathQueueItem,
   getUiPathQueueItem,
   waitForUiPathQueueItem,
+  answerUiPathTask,
   getBotpressToken,
   checkSetup,
   moduleConfig: syncCall('moduleConfig'),
@@ -158,6 +167,14 @@ module.exports = {
   pollQueueItems: (input) => call('pollQueueItems', [input]),
   readSignalledQueueItems: (input) => call('readSignalledQueueItems', [input]),
   queueItemEndDelivery: syncCall('queueItemEndDelivery'),
+  // A robot's questions (the module's poller, middleware and completion).
+  taskSettings: syncCall('taskSettings'),
+  findUiPathTasks: (input) => call('findUiPathTasks', [input]),
+  taskQuestionDelivery: syncCall('taskQuestionDelivery'),
+  taskConversationKey: syncCall('taskConversationKey'),
+  taskAnswer: syncCall('taskAnswer'),
+  taskText: syncCall('taskText'),
+  completeTaskAnswer: (input) => call('completeTaskAnswer', [input]),
   UiPathError,
   ERROR_CODES,
   transportSource,

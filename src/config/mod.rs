@@ -7,11 +7,13 @@ mod jobs;
 mod module;
 mod queue;
 mod start;
+mod tasks;
 
 pub use jobs::{JobCall, JobQuery, JobRef};
 pub use module::ConfigLayers;
 pub use queue::{ItemDate, Priority, QueueItemCall, QueueItemQuery, QueueItemSettings};
 pub use start::JobSettings;
+pub use tasks::{TaskAnswer, DEFAULT_TASK_ACTION, TASK_SCOPE};
 
 use serde::Deserialize;
 

@@ -18,6 +18,7 @@ mod poll;
 mod queue;
 mod signal;
 mod start;
+mod tasks;
 mod token;
 
 pub use budget::{PollBudget, ReadAllowance};
@@ -27,6 +28,9 @@ pub use poll::{poll_jobs, poll_queue_items, PollContext, PollOutcome};
 pub use queue::{add_queue_item, get_queue_item, wait_for_queue_item};
 pub use signal::{read_signalled_items, read_signalled_jobs};
 pub use start::start_job;
+pub use tasks::{
+    complete_task, key_of as task_key_of, open_tasks, CompleteTask, Completion, OpenTasks,
+};
 pub use token::{botpress_token, botpress_token_request, TokenCache};
 
 use crate::secret::Secret;

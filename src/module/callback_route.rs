@@ -80,6 +80,18 @@ pub fn check_callback(
         Ok(o) => o,
         Err(refusal) => return refusal,
     };
+    // A robot that created a task says so, to be heard before the next poll: nothing is
+    // delivered, the module looks at the token's bot's open tasks now.
+    if object.get("type").and_then(Value::as_str) == Some("uipath-task") {
+        return match object.get("taskId").and_then(Value::as_i64) {
+            Some(id) if id > 0 => {
+                let mut reply = Reply::ok(json!({ "status": "noted" }));
+                reply.nudge = Some(claims.bot_id.clone());
+                reply
+            }
+            _ => Reply::bad_request("a uipath-task nudge needs taskId, a positive number"),
+        };
+    }
     match approve(settings, &claims, &object) {
         Ok(delivery) => {
             let mut reply = Reply::ok(json!({ "status": "delivered" }));
@@ -286,6 +298,31 @@ mod tests {
             json!({"botId": "bot-1", "channel": "web", "target": "u1", "threadId": "t9"})
         );
         assert_eq!(d.message, json!({"type": "text", "text": "hi"}));
+    }
+
+    #[test]
+    fn a_robot_s_task_nudge_names_the_token_s_bot_and_delivers_nothing() {
+        let t = token(json!({"channel": "web", "target": "u1"}));
+        let auth = format!("bearer {t}");
+        let r = post(
+            ALL_BOTS,
+            Some(&auth),
+            json!({"type": "uipath-task", "taskId": 42}),
+        );
+        assert_eq!((r.status, r.nudge.as_deref()), (200, Some("bot-1")));
+        assert!(r.delivery.is_none());
+        let bad = post(
+            ALL_BOTS,
+            Some(&auth),
+            json!({"type": "uipath-task", "taskId": "x"}),
+        );
+        assert_eq!((bad.status, bad.nudge), (400, None));
+        let forged = post(
+            ALL_BOTS,
+            Some("bearer a.b.c"),
+            json!({"type": "uipath-task", "taskId": 42}),
+        );
+        assert_eq!((forged.status, forged.nudge), (401, None));
     }
 
     #[test]

@@ -107,13 +107,22 @@ const MESSAGES_USE: &str = "messages must be an object of texts by state, e.g. {
 /// and a queue item's (`Successful`, `Failed`, `Abandoned`).
 pub const MESSAGE_STATES: [&str; 5] = ["Successful", "Faulted", "Stopped", "Failed", "Abandoned"];
 
-/// `messages`, each key a final state and each value a text.
+/// `messages`, each key a final state (or one of the questions' texts, read by
+/// [`TaskSettings`](super::task_settings::TaskSettings)) and each value a text.
 fn messages_of(map: Map<String, Value>) -> Result<Map<String, Value>> {
     for (state, text) in &map {
-        if !MESSAGE_STATES.contains(&state.as_str()) || !text.is_string() {
+        let task_text = super::task_settings::TASK_MESSAGES
+            .iter()
+            .any(|(name, _)| name == state);
+        if !(MESSAGE_STATES.contains(&state.as_str()) || task_text) || !text.is_string() {
             return Err(Error::config(format!(
-                "{MESSAGES_USE}; the states are {}",
-                MESSAGE_STATES.join(", ")
+                "{MESSAGES_USE}; the states are {}, and the questions' texts {}",
+                MESSAGE_STATES.join(", "),
+                super::task_settings::TASK_MESSAGES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     }

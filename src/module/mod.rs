@@ -1,7 +1,8 @@
 //! The Botpress module's routes as pure functions (`API.md`, "The Botpress module"):
 //! issuing a callback token bound to a conversation, and checking a robot's callback
 //! before anything reaches the user; Orchestrator's webhook calls and what a job's end
-//! becomes in the conversation. The JS backend (`js-shim/module/`) only reads the
+//! becomes in the conversation; a robot's Action Center question, its answer and the
+//! data the task is completed with. The JS backend (`js-shim/module/`) only reads the
 //! request, calls these through the wasm exports, and does what the [`Reply`] says.
 
 pub mod body;
@@ -12,6 +13,8 @@ pub mod log;
 pub mod queue_item_end;
 pub mod reply;
 pub mod settings;
+pub mod task_question;
+pub mod task_settings;
 pub mod token_route;
 pub mod webhook_route;
 
@@ -21,6 +24,8 @@ pub use job_end::{delivery, JobEnd, JobEndDelivery, JobEndSettings, TrackedJob};
 pub use queue_item_end::{item_delivery, QueueItemEnd, TrackedQueueItem};
 pub use reply::{Delivery, Reply};
 pub use settings::RouteSettings;
+pub use task_question::{Question, TaskFound};
+pub use task_settings::{Asker, TaskSettings};
 pub use token_route::{issue_token, Caller, TokenRequest};
 pub use webhook_route::{check_webhook, WebhookReply, WebhookRequest};
 

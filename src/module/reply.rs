@@ -15,6 +15,10 @@ pub struct Reply {
     /// Set only when the callback may be delivered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Box<Delivery>>,
+    /// A robot's nudge (`{ type: 'uipath-task', taskId }`): the bot whose tasks to look
+    /// at now, the token's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nudge: Option<String>,
     /// A line for the server log, already safe to write (attacker text quoted and cut).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
@@ -36,6 +40,7 @@ impl Reply {
             status: 200,
             body,
             delivery: None,
+            nudge: None,
             log: None,
         }
     }
@@ -47,6 +52,7 @@ impl Reply {
             status,
             body: json!({ "statusCode": status, "errorCode": code, "type": kind, "message": message }),
             delivery: None,
+            nudge: None,
             log: Some(format!("refused ({status}): {message}")),
         }
     }
@@ -89,6 +95,7 @@ impl Reply {
                 "correlationId": correlation_id,
             }),
             delivery: None,
+            nudge: None,
             log: Some(format!(
                 "internal error (correlation id {correlation_id}): {}",
                 super::log::quote(detail, 300)

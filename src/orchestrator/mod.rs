@@ -6,6 +6,7 @@ mod jobs;
 mod queues;
 mod releases;
 mod start;
+mod tasks;
 
 pub use jobs::{is_final, job_error, parse_job, JobEntity, ParsedJob, FINAL_STATES};
 pub use queues::{
@@ -14,6 +15,7 @@ pub use queues::{
 };
 pub use releases::{choose_release, compare_versions, Release};
 pub use start::{add_callback_fields, input_arguments, start_info, Job, JobStart, StartInfo};
+pub use tasks::{parse_task_data, task_error, task_folder, TaskData, TaskEntity, OPEN_TASKS_PAGE};
 
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -43,7 +45,13 @@ pub struct Scope<'a> {
 impl Scope<'_> {
     /// A request to `{base_url}/odata/{path}` with the auth, tenant and folder headers.
     pub fn request(&self, method: Method, path_and_query: &str) -> Request {
-        let mut req = Request::new(method, format!("{}/odata/{path_and_query}", self.base_url))
+        self.request_at(method, &format!("odata/{path_and_query}"))
+    }
+
+    /// A request to `{base_url}/{path}` (an API outside `odata/`, such as `tasks/…`)
+    /// with the auth, tenant and folder headers.
+    pub fn request_at(&self, method: Method, path_and_query: &str) -> Request {
+        let mut req = Request::new(method, format!("{}/{path_and_query}", self.base_url))
             .header("Accept", "application/json")
             .secret_header(
                 "Authorization",

@@ -16,6 +16,7 @@ mod queue_items;
 mod route_input;
 mod routes;
 mod state;
+mod tasks;
 mod tracker;
 mod transport;
 
@@ -30,3 +31,7 @@ pub use job_ends::{
 };
 pub use queue_items::{add_uipath_queue_item, get_uipath_queue_item, wait_for_uipath_queue_item};
 pub use routes::{check_callback, internal_reply, issue_callback_token, route_settings};
+pub use tasks::{
+    answer_uipath_task, complete_task_answer, find_uipath_tasks, task_answer,
+    task_conversation_key, task_question_delivery, task_settings, task_text,
+};

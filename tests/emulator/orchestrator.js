@@ -13,13 +13,14 @@ const { applyQuery } = require('./odata-filter')
 const { jobsOf, anyCase } = require('./jobs')
 const { webhooksOf } = require('./webhooks')
 const { queuesOf } = require('./queues')
+const { tasksOf } = require('./tasks')
 
 const RELEASE_FIELDS = ['Id', 'Key', 'Name', 'ProcessKey', 'ProcessVersion', 'IsLatestVersion',
   'OrganizationUnitId', 'EntryPointPath', 'Arguments', 'Description']
 const FOLDER_FIELDS = ['Id', 'Key', 'DisplayName', 'FullyQualifiedName', 'FolderType']
 const JOB_FIELDS = ['Id', 'Key', 'State', 'CreationTime', 'StartTime', 'EndTime', 'ReleaseName',
   'InputArguments', 'OutputArguments', 'Info', 'Reference', 'Source', 'OrganizationUnitId']
-const SCOPE_NEEDED = { Releases: 'OR.Execution.Read', Folders: 'OR.Folders.Read', Jobs: 'OR.Jobs', FoldersNavigation: 'OR.Folders.Read', Queues: 'OR.Queues', QueueItems: 'OR.Queues', QueueDefinitions: 'OR.Queues' }
+const SCOPE_NEEDED = { Releases: 'OR.Execution.Read', Folders: 'OR.Folders.Read', Jobs: 'OR.Jobs', FoldersNavigation: 'OR.Folders.Read', Queues: 'OR.Queues', QueueItems: 'OR.Queues', QueueDefinitions: 'OR.Queues', Tasks: 'OR.Tasks' }
 
 function defaultData () {
   return {
@@ -37,10 +38,18 @@ function defaultData () {
       release(14, 1, "O'Brien.Report", 'Report', '1.0.0'),
       release(15, 9, 'Reisekosten', 'Reisekosten', '3.0.0')
     ],
-    clients: { 'emu-app': { secret: 'emu-app-secret', scopes: ['OR.Execution.Read', 'OR.Jobs', 'OR.Folders.Read', 'OR.Queues'] } },
+    clients: { 'emu-app': { secret: 'emu-app-secret', scopes: ['OR.Execution.Read', 'OR.Jobs', 'OR.Folders.Read', 'OR.Queues', 'OR.Tasks'] } },
     refreshTokens: { 'emu-refresh-token': { clientId: '5v7PmPJL6FOGu6RB8I1Y4adLBhIwovQN' } },
     users: { 'Default/admin': 'emu-password' }
   }
+}
+
+/**
+ * An orchestration (long-running) process for the Action Center tests and demo, in
+ * Shared: `releases: defaultData().releases.concat(approvalRelease())`.
+ */
+function approvalRelease () {
+  return release(16, 1, 'ApprovalBot', 'ApprovalBot', '1.0.0')
 }
 
 function release (id, folderId, processKey, name, version) {
@@ -96,6 +105,12 @@ function startOrchestrator (options) {
   const queueSide = queuesOf(emu, opts, errors)
   emu.queueWork = queueSide.work
   emu.abandonItem = queueSide.abandon
+  // Action Center's tasks (`emu.tasks`, `emu.completions`); `emu.createTask(folderId,
+  // body)` is the robot's Create External Task, `emu.completeInActionCenter(task, data)`
+  // a person's answer in Action Center.
+  const taskSide = tasksOf(emu, opts, errors)
+  emu.createTask = (folderId, body) => taskSide.create(opts.folders.find((f) => f.Id === folderId), body)
+  emu.completeInActionCenter = taskSide.completeInActionCenter
 
   const server = http.createServer((req, res) => {
     const chunks = []
@@ -150,6 +165,7 @@ function startOrchestrator (options) {
     if (r.method === 'POST' && path === '/oauth/token') return refreshToken(r, send)
     if (r.method === 'POST' && path === '/api/Account/Authenticate') return authenticate(r, send)
     if (path.indexOf('/odata/') === 0) return odata(r, path.slice('/odata/'.length), send)
+    if (path.indexOf('/tasks/GenericTasks/') === 0) return genericTasks(r, path.slice('/tasks/GenericTasks/'.length), send)
     if (r.method === 'GET' && path === '/api/FoldersNavigation/GetFoldersForCurrentUser') return foldersNavigation(r, send)
     send(404, { message: 'No route for ' + r.method + ' ' + r.path, errorCode: 1002, traceId: traceId() })
   }
@@ -209,11 +225,13 @@ function startOrchestrator (options) {
   }
 
   function odata (r, rest, send) {
-    const entity = /^(Releases|Folders|Jobs|Queues|QueueItems|QueueDefinitions)(?=$|[(/])/.exec(rest)
+    const entity = /^(Releases|Folders|Jobs|Queues|QueueItems|QueueDefinitions|Tasks)(?=$|[(/])/.exec(rest)
     if (!entity) return send(404, { message: 'Resource not found: ' + rest, errorCode: 1002, traceId: traceId() })
     if (!authorized(r, send, entity[1])) return
     const notFound = () => send(404, { message: 'No HTTP resource was found that matches the request URI.', errorCode: 1002, traceId: traceId() })
     if (entity[1] === 'Folders') return r.method === 'GET' && rest === 'Folders' ? list(r, opts.folders, FOLDER_FIELDS, send) : notFound()
+    // Across folders needs no folder header.
+    if (entity[1] === 'Tasks' && taskSide.odata(r, rest, null, send, list) === true) return
     const folder = folderOf(r)
     if (folder === undefined) return send(400, { message: 'A folder is required for this action.', errorCode: 1101, traceId: traceId() })
     if (folder === null) return send(400, { message: 'Folder does not exist or the user does not have access to the folder.', errorCode: 1100, traceId: traceId() })
@@ -226,11 +244,24 @@ function startOrchestrator (options) {
       return rel ? send(200, Object.assign({ '@odata.context': '/odata/$metadata#Releases/$entity' }, rel))
         : send(404, { message: 'Release does not exist.', errorCode: 1002, traceId: traceId() })
     }
+    if (entity[1] === 'Tasks') {
+      if (taskSide.odata(r, rest, folder, send, list) === false) notFound()
+      return
+    }
     if (/^Queue/.test(entity[1])) {
       if (queueSide.route(r, rest, folder, send, list) === false) notFound()
       return
     }
     if (jobs.route(r, rest, folder, send, list, JOB_FIELDS) === false) notFound()
+  }
+
+  // tasks/GenericTasks/…: in the folder of the request's header.
+  function genericTasks (r, rest, send) {
+    if (!authorized(r, send, 'Tasks')) return
+    const folder = folderOf(r)
+    if (folder === undefined) return send(400, { message: 'A folder is required for this action.', errorCode: 1101, traceId: traceId() })
+    if (folder === null) return send(400, { message: 'Folder does not exist or the user does not have access to the folder.', errorCode: 1100, traceId: traceId() })
+    if (taskSide.generic(r, rest, folder, send) === false) send(404, { message: 'No route for ' + r.method + ' ' + r.path, errorCode: 1002, traceId: traceId() })
   }
 
   // api/FoldersNavigation/GetFoldersForCurrentUser?searchText&skip&take: { PageItems, Count }.
@@ -301,4 +332,4 @@ function entries (params) {
   return out
 }
 
-module.exports = { startOrchestrator, defaultData }
+module.exports = { startOrchestrator, defaultData, approvalRelease }

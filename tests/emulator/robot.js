@@ -84,4 +84,45 @@ function performer (options) {
   return handler
 }
 
-module.exports = { robot, performer }
+/**
+ * Plays an orchestration robot that stops to ask (UiPath's *Create External Task*, then
+ * *Wait For External Task And Resume*): it creates an external task in the job's folder
+ * in catalog `catalog` (default `Botpress`) whose TaskData holds the job's
+ * `botpressToken`, `question`, `choices` and `answerField`; with `nudge`, posts `{ type:
+ * 'uipath-task', taskId }` to the callback route; the job is `Suspended` until the task
+ * is completed, then `Resumed`, and ends `Successful` with the answer, the action and who
+ * answered in its output. `token(input)` may replace the token it puts in the data.
+ */
+function orchestration (options) {
+  const o = Object.assign({ question: 'Approve the payment of 12,400 EUR to ACME GmbH?', choices: ['Approve', 'Reject'], answerField: 'decision', catalog: 'Botpress', nudge: false, delayMs: 20 }, options || {})
+  const tasks = []
+  const handler = async function (job, input, emu) {
+    if (job.State !== 'Pending') return
+    job.State = 'Running'
+    job.StartTime = new Date().toISOString()
+    await sleep(o.delayMs)
+    const data = { botpressToken: o.token ? o.token(input) : input.botpressToken, question: o.question, answerField: o.answerField }
+    if (o.choices) data.choices = o.choices
+    const made = emu.createTask(job.OrganizationUnitId, { type: 'ExternalTask', title: o.question.slice(0, 512), priority: 'High', taskCatalogName: o.catalog, data: data })
+    if (made.error) { emu.endJob(job, 'Faulted', made.error); return }
+    const task = made.task
+    tasks.push({ jobId: job.Id, task: task })
+    if (o.nudge) {
+      await post((input.botpressUrl || o.botpressUrl) + '/api/v1/bots/___/mod/uipath/message', { type: 'uipath-task', taskId: task.id }, input.botpressToken).catch(() => {})
+    }
+    job.State = 'Suspended'
+    while (task.status !== 2) {
+      // A suspended job does not keep the test process alive.
+      await new Promise((resolve) => { const t = setTimeout(resolve, 20); if (t.unref) t.unref() })
+      if (job.State !== 'Suspended') return
+    }
+    job.State = 'Resumed'
+    await sleep(o.delayMs)
+    job.State = 'Running'
+    emu.endJob(job, 'Successful', 'Job completed', { decision: task.data[o.answerField] || null, action: task.action, answeredBy: task.data.answeredBy || null })
+  }
+  handler.tasks = tasks
+  return handler
+}
+
+module.exports = { robot, performer, orchestration }

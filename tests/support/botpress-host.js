@@ -119,16 +119,42 @@ function startBotpress (options) {
   const flag = (value, req) => (typeof value === 'function' ? value(req) : value)
 
   let nextEventId = 1
+  // Botpress's incoming middleware chain (core/events/middleware-chain.ts): sorted by
+  // `order`, stopped by a handler that swallows; then the dialog engine, unless the
+  // event carries SKIP_DIALOG_ENGINE. `host.flows` records what reached the flows.
+  const middleware = []
+  const flows = []
+  const WellKnownFlags = { SKIP_DIALOG_ENGINE: Symbol.for('skipDialogEngine'), SKIP_QNA_PROCESSING: Symbol.for('skipQnaProcessing'), SKIP_NATIVE_NLU: Symbol.for('skipNativeNlu') }
+  async function runIncoming (event) {
+    for (const mw of middleware) {
+      const [swallow] = await new Promise((resolve, reject) => mw.handler(event, (err, swallowed, skipped) => (err ? reject(err) : resolve([swallowed, skipped]))))
+      if (swallow) break
+    }
+    if (!event.hasFlag(WellKnownFlags.SKIP_DIALOG_ENGINE)) flows.push(event)
+  }
   const bp = {
     database: opts.database,
     // sdk.IO.Event: the fields Botpress's event engine validates (core/events/event-engine.ts).
     IO: {
+      WellKnownFlags: WellKnownFlags,
       Event (args) {
         for (const key of ['type', 'channel', 'target', 'direction', 'botId']) {
           if (typeof args[key] !== 'string' || !args[key]) throw new Error('"' + key + '" is required')
         }
         if (!args.payload || typeof args.payload !== 'object') throw new Error('"payload" is required')
-        return Object.assign({ id: nextEventId++, createdOn: new Date(), flags: {} }, args)
+        const flags = {}
+        return Object.assign({
+          id: nextEventId++,
+          createdOn: new Date(),
+          flags: flags,
+          setFlag (flag, value) { flags[flag] = value },
+          hasFlag (flag) { return Boolean(flags[flag]) }
+        }, args)
+      }
+    },
+    bots: {
+      async getAllBots () {
+        return new Map(Object.keys(opts.bots).map((id) => [id, { id: id }]))
       }
     },
     http: {
@@ -177,6 +203,17 @@ function startBotpress (options) {
         if (opts.sendEvent) await opts.sendEvent(event)
         events.push(event)
         eventListeners.forEach((l) => l(event))
+        if (event.direction === 'incoming' && typeof event.hasFlag === 'function') await runIncoming(event)
+      },
+      registerMiddleware (mw) {
+        bp.events.removeMiddleware(mw.name)
+        if (mw.direction !== 'incoming') return
+        middleware.push(mw)
+        middleware.sort((a, b) => (a.order || 0) - (b.order || 0))
+      },
+      removeMiddleware (name) {
+        const i = middleware.findIndex((m) => m.name === name)
+        if (i >= 0) middleware.splice(i, 1)
       },
       replyToEvent (dest, payloads, incomingEventId) {
         for (const key of ['botId', 'channel', 'target']) {
@@ -199,6 +236,19 @@ function startBotpress (options) {
   host.onReply = (fn) => listeners.push(fn)
   /** Incoming events sent through bp.events.sendEvent (what the dialog engine would get). */
   host.onEvent = (fn) => eventListeners.push(fn)
+  /** Events that went through the incoming middleware and reached the dialog engine. */
+  host.flows = flows
+  host.middleware = middleware
+  /**
+   * A user's message in a conversation (`{ botId, channel, target, threadId }`), through
+   * the incoming middleware: `payload` a text, or `{ type: 'quick_reply', text, payload }`.
+   */
+  host.userSays = async (conversation, payload) => {
+    const p = typeof payload === 'string' ? { type: 'text', text: payload } : payload
+    const event = bp.IO.Event(Object.assign({ direction: 'incoming', type: p.type, payload: p, preview: p.text }, conversation))
+    await runIncoming(event)
+    return event
+  }
 
   // Express's final error handler answers JSON, like Botpress.
   host.finish = () => {

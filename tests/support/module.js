@@ -71,4 +71,15 @@ function jobEndsOf (host) {
   return createJobEnds(host.bp)
 }
 
-module.exports = { installModule, jobEndsOf, runTrusted, readAction, MODULE_ROOT }
+/**
+ * A second server's questions machinery (tasks.js) on its own `bp`, sharing the job
+ * ends' owner and round lease as the module does; `secret` as the module reads it.
+ */
+function tasksOf (host, ends) {
+  const { createTasks } = require(path.join(moduleRoot(), 'dist', 'backend', 'tasks.js'))
+  const shared = { owner: ends.owner, secret: async () => process.APP_SECRET || '' }
+  Object.defineProperty(shared, 'leases', { get: () => ends.leases })
+  return createTasks(host.bp, shared)
+}
+
+module.exports = { installModule, jobEndsOf, tasksOf, runTrusted, readAction, MODULE_ROOT }

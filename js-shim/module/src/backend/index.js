@@ -1,12 +1,13 @@
 'use strict'
 // The Botpress v12 module `uipath` (a drop-in for the original): the callback-token route,
-// the robots' callback route, and Orchestrator's webhook with the job-end poller
-// (job-ends.js). Every decision is made by the wasm core (issueCallbackToken,
+// the robots' callback route, Orchestrator's webhook with the job-end poller
+// (job-ends.js), and the robots' questions (tasks.js). Every decision is made by the wasm core (issueCallbackToken,
 // checkCallback, checkWebhook); this file reads requests, looks up what the rules need,
 // and does what the answer says.
 
 const { core, corePath, globalConfig, randomHex, requestId, sourceOf, send, route, readBody } = require('./http-kit')
 const { createJobEnds } = require('./job-ends')
+const { createTasks } = require('./tasks')
 const packageLink = require('./package-link')
 
 // Botpress's own identity behind getAxiosConfigForBot (core/security/auth-service.ts).
@@ -81,6 +82,9 @@ function registerRoutes (bp, ends) {
       const d = answer.delivery
       await bp.events.replyToEvent(d.destination, [d.message])
     }
+    // A robot created a task: look at its bot's open tasks now (`tasks` is the server's,
+    // set once onServerStarted has made its table).
+    if (answer.nudge && tasks) tasks.nudge(answer.nudge)
     // A body left unread (too large, too slow) ends the connection with the answer.
     if (read.tooLarge || read.timedOut) res.set('Connection', 'close')
     send(bp, req, res, answer)
@@ -128,6 +132,7 @@ function registerIssuer (bp) {
 // Job ends: the table in onServerStarted (before any bot runs an action), the routes and
 // the in-process helpers in onServerReady, everything stopped on unmount.
 let ends = null
+let tasks = null
 
 /** Makes require('botpress-uipath') resolve for action code (package-link.js), and says so. */
 function linkPackage (bp) {
@@ -145,6 +150,10 @@ const entryPoint = {
     linkPackage(bp)
     ends = createJobEnds(bp)
     await ends.start()
+    const shared = { owner: ends.owner, secret: async () => secretOf(await globalConfig(bp)) }
+    Object.defineProperty(shared, 'leases', { get: () => ends && ends.leases })
+    tasks = createTasks(bp, shared)
+    await tasks.start()
   },
   onServerReady: async (bp) => {
     if (!ends) await entryPoint.onServerStarted(bp)
@@ -157,6 +166,8 @@ const entryPoint = {
     try { packageLink.uninstall(process.PROJECT_LOCATION) } catch (err) {}
     if (globalThis[ISSUER] === issuer) delete globalThis[ISSUER]
     issuer = null
+    if (tasks) await tasks.stop()
+    tasks = null
     if (ends) await ends.stop()
     ends = null
   },

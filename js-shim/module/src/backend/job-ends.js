@@ -287,7 +287,7 @@ function createJobEnds (bp) {
     return { delivered: delivered, deferred: result.deferred.length }
   }
 
-  return { start, stop, webhook, pollOnce, deliver, owner: owner }
+  return { start, stop, webhook, pollOnce, deliver, owner: owner, get leases () { return leases } }
 }
 
 /** Rows grouped by their bot, in a Map. */
