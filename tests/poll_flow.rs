@@ -37,6 +37,7 @@ fn tracked(id: i64, folder: &str) -> TrackedJob {
         pollable: true,
         reference: "r".into(),
         process_key: "InvoiceBot".into(),
+        token_id: None,
     }
 }
 

@@ -96,6 +96,9 @@ async fn start_job_inner<T: Transport>(
         reference,
         jobs,
         tracked: None,
+        token_id: callback_token
+            .as_ref()
+            .and_then(|t| crate::jwt::token_id(t.expose())),
     })
 }
 

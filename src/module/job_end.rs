@@ -161,6 +161,10 @@ pub struct TrackedJob {
     /// The process.
     #[serde(default)]
     pub process_key: String,
+    /// The `jti` of the callback token the job was given: a robot's question must carry
+    /// the token of a job that is tracked and has not ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
 }
 
 impl TrackedJob {
@@ -187,6 +191,7 @@ impl TrackedJob {
                 pollable,
                 reference: start.reference.clone(),
                 process_key: start.process_key.clone(),
+                token_id: start.token_id.clone(),
             })
             .collect()
     }
@@ -303,6 +308,7 @@ mod tests {
             pollable: true,
             reference: "r".into(),
             process_key: "InvoiceBot".into(),
+            token_id: None,
         }
     }
 

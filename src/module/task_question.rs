@@ -66,6 +66,9 @@ pub struct Question {
     pub answer_field: String,
     /// When its token expires, milliseconds since the epoch: the question is dropped then.
     pub expires_at_ms: u64,
+    /// Its token's `jti`: the module asks only if a tracked job that has not ended was
+    /// given that token.
+    pub token_id: String,
 }
 
 /// The task, as read from Orchestrator: id, key, folder and data.
@@ -150,6 +153,7 @@ pub fn read_question(
         choices,
         answer_field,
         expires_at_ms: claims.exp.saturating_mul(1000),
+        token_id: claims.jti,
     })
 }
 

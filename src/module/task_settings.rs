@@ -159,7 +159,10 @@ mod tests {
             (json!({"taskCatalog": "x".repeat(51)}), "taskCatalog"),
             (json!({"taskPollInterval": "2h"}), "taskPollInterval"),
             (json!({"tasks": {"ask": "robot"}}), "tasks.ask"),
-            (json!({"messages": {"answered": {"a": 1}}}), "messages.answered"),
+            (
+                json!({"messages": {"answered": {"a": 1}}}),
+                "messages.answered",
+            ),
         ] {
             let e = TaskSettings::parse(&config).unwrap_err();
             assert!(e.message().contains(field), "{}", e.message());

@@ -52,6 +52,10 @@ pub struct JobStart {
     /// the boundary, which knows whether there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracked: Option<bool>,
+    /// The `jti` of the callback token the jobs were given, if any: the module binds a
+    /// robot's Action Center question to it. Not part of the result.
+    #[serde(skip)]
+    pub token_id: Option<String>,
 }
 
 /// The `startInfo` of a StartJobs call (`shared/uipath-api.md`, "Starting jobs").

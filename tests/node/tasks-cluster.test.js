@@ -71,13 +71,19 @@ async function eventually (what, fn, ms) {
 }
 
 /** The robot's task for conversation `c`, its token issued as the module issues one in process. */
-function taskFor (a, c) {
+async function taskFor (a, c) {
   const answer = uipath.issueCallbackToken({
     config: {}, secret: process.APP_SECRET, botId: c.botId, now: Date.now(), jti: 'jti-' + c.target, requestId: 'r', source: 'in-process',
     query: { channel: c.channel, target: c.target, threadId: c.threadId, expiresIn: '1h' },
     caller: { email: 'server::modules', strategy: 'default', isSuperAdmin: false, workspace: '' }
   })
   assert.strictEqual(answer.status, 200, JSON.stringify(answer.body))
+  // The job that was given the token, tracked as startUiPathJob tracks it: the question
+  // is asked only for a running job's token.
+  const jti = JSON.parse(Buffer.from(answer.body.token.split('.')[1], 'base64').toString()).jti
+  const track = globalThis[Symbol.for('botpress-uipath/job-tracker')]
+  track([{ botId: c.botId, channel: c.channel, target: c.target, threadId: c.threadId, jobId: 7000 + c.target.length, jobKey: 'b0000000-0000-4000-8000-00000000' + String(7000 + Number(c.target.slice(5))), folder: 'path:Shared', orchestrator: orchestrator.cloudUrl, pollable: false, reference: 'r', processKey: 'ApprovalBot', tokenId: jti }])
+  await new Promise((resolve) => setTimeout(resolve, 50))
   return orchestrator.createTask(1, { title: 'Approve?', taskCatalogName: 'Botpress', data: { botpressToken: answer.body.token, question: 'Approve the payment?', choices: 'Approve, Reject', answerField: 'decision' } }).task
 }
 
@@ -85,7 +91,7 @@ test('two servers look at once: one question; the answer on the other server: on
   const a = await server('A')
   const b = await server('B')
   const c = conversation(1)
-  const task = taskFor(a, c)
+  const task = await taskFor(a, c)
   await Promise.all([a.tasks.pollOnce({ now: true }), b.tasks.pollOnce({ now: true }), a.tasks.pollOnce({ now: true })])
   await Promise.all([a.tasks.pollOnce({ now: true }), b.tasks.pollOnce({ now: true })])
   assert.strictEqual(questions([a, b], c), 1, 'asked once across the cluster')
@@ -106,7 +112,7 @@ test('two servers look at once: one question; the answer on the other server: on
 test('a restart: a question asked by a server that went away is answered through a new one', async () => {
   const old = await server('old')
   const c = conversation(2)
-  const task = taskFor(old, c)
+  const task = await taskFor(old, c)
   await old.tasks.pollOnce({ now: true })
   assert.strictEqual(questions([old], c), 1)
   await old.close()

@@ -77,7 +77,7 @@ function jobEndsOf (host) {
  */
 function tasksOf (host, ends) {
   const { createTasks } = require(path.join(moduleRoot(), 'dist', 'backend', 'tasks.js'))
-  const shared = { owner: ends.owner, secret: async () => process.APP_SECRET || '' }
+  const shared = { owner: ends.owner, secret: async () => process.APP_SECRET || '', liveToken: (id, botId, target) => ends.liveToken(id, botId, target) }
   Object.defineProperty(shared, 'leases', { get: () => ends.leases })
   return createTasks(host.bp, shared)
 }

@@ -150,7 +150,7 @@ const entryPoint = {
     linkPackage(bp)
     ends = createJobEnds(bp)
     await ends.start()
-    const shared = { owner: ends.owner, secret: async () => secretOf(await globalConfig(bp)) }
+    const shared = { owner: ends.owner, secret: async () => secretOf(await globalConfig(bp)), liveToken: (id, botId, target) => ends.liveToken(id, botId, target) }
     Object.defineProperty(shared, 'leases', { get: () => ends && ends.leases })
     tasks = createTasks(bp, shared)
     await tasks.start()

@@ -287,7 +287,12 @@ function createJobEnds (bp) {
     return { delivered: delivered, deferred: result.deferred.length }
   }
 
-  return { start, stop, webhook, pollOnce, deliver, owner: owner, get leases () { return leases } }
+  /** Whether a job this bot started for `target`, tracked and not ended, was given token `tokenId`. */
+  async function liveToken (tokenId, botId, target) {
+    return Boolean(stores.job) && stores.job.liveToken(tokenId, botId, target)
+  }
+
+  return { start, stop, webhook, pollOnce, deliver, liveToken, owner: owner, get leases () { return leases } }
 }
 
 /** Rows grouped by their bot, in a Map. */

@@ -13,14 +13,19 @@ const KINDS = {
     key: 'job_key',
     fields: {
       bot_id: 'botId', channel: 'channel', target: 'target', thread_id: 'threadId', job_id: 'jobId', job_key: 'jobKey',
-      folder: 'folder', orchestrator: 'orchestrator', pollable: 'pollable', reference: 'reference', process_key: 'processKey'
+      folder: 'folder', orchestrator: 'orchestrator', pollable: 'pollable', reference: 'reference', process_key: 'processKey',
+      token_id: 'tokenId'
     },
     numbers: ['jobId'],
     define: (t) => {
       t.string('job_key', 64).primary()
       t.bigInteger('job_id').notNullable()
       t.string('process_key', 255).notNullable()
-    }
+      // The jti of the callback token the job was given (a robot's question carries it).
+      t.string('token_id', 64)
+    },
+    // Columns added after 0.1, each added to an older table.
+    added: { token_id: (t) => t.string('token_id', 64) }
   },
   queueItem: {
     table: 'uipath_queue_items',
@@ -38,7 +43,7 @@ const KINDS = {
   }
 }
 
-/** Creates a kind's table and indexes once (a second server doing the same is no error); adds `polled_at` to a table of 0.1. */
+/** Creates a kind's table and indexes once (a second server doing the same is no error); adds the later columns to an older table. */
 async function createTable (db, kind) {
   const k = KINDS[kind]
   const define = (t) => {
@@ -69,11 +74,13 @@ async function createTable (db, kind) {
     // Two servers starting together: the loser's CREATE fails, the table is there.
     if (!(await db.schema.hasTable(k.table))) throw err
   }
-  if (!(await db.schema.hasColumn(k.table, 'polled_at'))) {
+  const added = Object.assign({ polled_at: (t) => t.bigInteger('polled_at') }, k.added || {})
+  for (const [column, add] of Object.entries(added)) {
+    if (await db.schema.hasColumn(k.table, column)) continue
     try {
-      await db.schema.alterTable(k.table, (t) => { t.bigInteger('polled_at') })
+      await db.schema.alterTable(k.table, add)
     } catch (err) {
-      if (!(await db.schema.hasColumn(k.table, 'polled_at'))) throw err
+      if (!(await db.schema.hasColumn(k.table, column))) throw err
     }
   }
 }
@@ -134,6 +141,16 @@ function createStore (db, kind) {
         .whereNull('delivered_at').where('pollable', true).where('expires_at', '>', now)
         .orderByRaw('coalesce(polled_at, 0) asc, created_at asc').limit(limit)
       return rows.map(fromRow)
+    },
+
+    /**
+     * Whether a tracked row that has not ended was given the callback token `tokenId`, in
+     * bot `botId` and for user `target` (the jobs' table only).
+     */
+    async liveToken (tokenId, botId, target) {
+      if (!k.fields.token_id || !tokenId) return false
+      const r = await table().where({ token_id: tokenId, bot_id: botId, target: target }).whereNull('delivered_at').first()
+      return Boolean(r)
     },
 
     /** Marks rows as read by a poll round. */

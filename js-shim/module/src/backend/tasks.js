@@ -19,6 +19,10 @@ const OPEN_REFRESH_MS = 2000
 const RETRY_AFTER_MS = 10000
 // A refused task is remembered (and not logged again) this long.
 const REFUSED_KEEP_MS = 86400000
+// A task whose token no tracked job has is looked at again for three rounds (at least
+// this long) before it is refused: a robot may create its task before the job's start
+// has been written down.
+const JOB_ROW_GRACE_MS = 5000
 
 /**
  * The questions' machinery of one server: `start()` in onServerStarted, `stop()` on
@@ -37,6 +41,8 @@ function createTasks (bp, shared) {
   // `botId target` of the conversations with a question open: the middleware's only
   // cost for every other message.
   let openTargets = new Set()
+  // Tasks whose token no tracked job has yet: when each was first seen.
+  const unmatched = new Map()
 
   async function start () {
     if (!bp.database) return
@@ -152,7 +158,7 @@ function createTasks (bp, shared) {
           if (await store.refuse(r, now, REFUSED_KEEP_MS)) log(r.botId).warn('[uipath] ' + r.line)
         }
         for (const q of found.questions) {
-          if (q.expiresAtMs > now && await ask(q, configs.get(q.botId))) asked++
+          if (q.expiresAtMs > now && await ask(q, configs.get(q.botId), now)) asked++
         }
         const states = new Map(held.map((h) => [h.taskKey, h.state]))
         for (const key of found.closed) await closeElsewhere(key, states.get(key), configs)
@@ -170,7 +176,23 @@ function createTasks (bp, shared) {
    * Asks one question, if this server wins its claim (made before sending, so that an
    * answer at once finds it); a failed send gives it back.
    */
-  async function ask (q, config) {
+  async function ask (q, config, now) {
+    // The token must be the one a job of this conversation was given, and that job still
+    // running: a valid token of another conversation (from getBotpressToken, or of a job
+    // that ended) in a task's data is never asked.
+    if (!(await shared.liveToken(q.tokenId, q.botId, q.target))) {
+      if (!unmatched.has(q.taskKey)) {
+        if (unmatched.size >= 10000) unmatched.clear()
+        unmatched.set(q.taskKey, now)
+      }
+      const grace = Math.max(JOB_ROW_GRACE_MS, 3 * ((await intervalMs()) || 0))
+      if (now - unmatched.get(q.taskKey) < grace) return false
+      unmatched.delete(q.taskKey)
+      const line = 'task ' + q.taskId + ' is not asked: its botpressToken is not the callback token of a running job this bot started for that conversation'
+      if (await store.refuse({ taskKey: q.taskKey, taskId: q.taskId, botId: q.botId }, now, REFUSED_KEEP_MS)) log(q.botId).warn('[uipath] ' + line)
+      return false
+    }
+    unmatched.delete(q.taskKey)
     const delivery = core.taskQuestionDelivery({ config: config, question: q })
     const state = delivery.event ? 'flow' : 'asked'
     if (!(await store.claimQuestion(q, delivery.conversation, state, owner, Date.now()))) return false
