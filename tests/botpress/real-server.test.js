@@ -9,8 +9,8 @@ const path = require('path')
 const { test, before, after } = require('node:test')
 const jwt = require('jsonwebtoken')
 const server = require('./server')
-const { startOrchestrator } = require('../emulator/orchestrator')
-const { robot } = require('../emulator/robot')
+const { startOrchestrator, defaultData, approvalRelease } = require('../emulator/orchestrator')
+const { robot, orchestration } = require('../emulator/robot')
 const { b64url, slowRequest } = require('../support/http')
 
 const BOT = 'uipath-bot'
@@ -24,6 +24,8 @@ const INJECT_BOT = 'uipath-inject-bot'
 const REQUIRE_BOT = 'uipath-require-bot'
 // A bot whose flow adds a queue item and waits in a node for its end.
 const QUEUE_BOT = 'uipath-queue-bot'
+// A bot whose flow starts an orchestration job whose robot asks the user (Action Center).
+const ASK_BOT = 'uipath-ask-bot'
 const WEBHOOK_SECRET = 'tier4-webhook-secret-7f3a'
 const MODULE_DIR = path.join(server.ROOT, 'dist')
 const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
@@ -31,6 +33,7 @@ const ARCHIVE = path.join(server.ROOT, 'dist', 'uipath.tgz')
 let db
 let emu
 let player
+let asker
 let bp
 
 function connection () {
@@ -197,6 +200,37 @@ function queueBotFiles () {
   return files
 }
 
+/**
+ * A bot whose flow starts the orchestration process ApprovalBot and waits in a node for
+ * the job's end; any text the flow hears there it says back ("flow heard: …"), so an
+ * answer that reached the flow would show. "hello" only greets: it starts nothing.
+ */
+function askBotFiles () {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: ASK_BOT, name: ASK_BOT })
+  files['config/uipath.json'] = { messages: { Successful: 'ApprovalBot finished: {{output.decision}}' } }
+  files['actions/heard.js'] = [
+    '/** @hidden true */',
+    "const say = async () => bp.events.replyToEvent(event, [{ type: 'text', text: 'flow heard: ' + event.payload.text }])",
+    'return say()'
+  ].join('\n')
+  files['flows/main.flow.json'] = {
+    version: '0.0.1',
+    catchAll: { onReceive: [], next: [] },
+    startNode: 'route',
+    nodes: [
+      { id: 'a-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: "event.payload.text === 'hello'", node: 'greet' }, { condition: 'true', node: 'start' }] },
+      { id: 'a-greet', name: 'greet', onEnter: ['heard {}'], onReceive: null, next: [] },
+      { id: 'a-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'ApprovalBot', inputArguments: '{"mode": "ask"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+      { id: 'a-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-job'", node: 'done' }, { condition: "event.type === 'text'", node: 'heard' }] },
+      { id: 'a-heard', name: 'heard', onEnter: ['heard {}'], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+      { id: 'a-done', name: 'done', onEnter: [], onReceive: null, next: [] }
+    ]
+  }
+  files['flows/main.ui.json'] = { nodes: ['a-route', 'a-greet', 'a-start', 'a-waiting', 'a-heard', 'a-done'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
+  return files
+}
+
 /** Events Botpress recorded for a user of a bot (its collector flushes every 5 s). */
 function recordedEvents (target, direction, botId) {
   const rows = server.sql(db, "select json_agg(event) from events where \"botId\" = '" + (botId || BOT) + "' and direction = '" + direction + "' and target = '" + target + "'")
@@ -220,15 +254,17 @@ before(async () => {
   const slow = robot({ messages: [], delayMs: 10, workMs: 60000 })
   // A robot nobody edited for Botpress: it never calls back.
   const quiet = robot({ messages: [], delayMs: 10, workMs: 500, output: { status: 'paid' } })
-  const robots = { slow: slow, quiet: quiet }
-  emu = await startOrchestrator({ stopDelayMs: 100, onJobStarted: (job, input, e) => (robots[input.mode] || player)(job, input, e) })
+  // An orchestration robot: Create External Task, a nudge, Wait For External Task And Resume.
+  asker = orchestration({ nudge: true })
+  const robots = { slow: slow, quiet: quiet, ask: asker }
+  emu = await startOrchestrator({ stopDelayMs: 100, releases: defaultData().releases.concat(approvalRelease()), onJobStarted: (job, input, e) => (robots[input.mode] || player)(job, input, e) })
   // The module config in Botpress's own config file, as an administrator writes it.
   bp = await server.startBotpress({
     databaseUrl: db,
     modulesDir: MODULE_DIR,
     modules: ['uipath'],
     files: {
-      'global/config/uipath.json': Object.assign({ bodyTimeout: '2s', webhookSecret: WEBHOOK_SECRET, pollInterval: '2s' }, connection()),
+      'global/config/uipath.json': Object.assign({ bodyTimeout: '2s', webhookSecret: WEBHOOK_SECRET, pollInterval: '2s', taskPollInterval: '2s' }, connection()),
       // A global action of the bot developer's own, beside the module's.
       'global/actions/payInvoice.js': ownAction('global action')
     }
@@ -238,6 +274,7 @@ before(async () => {
   await server.importBot(bp, TOKEN_BOT, tokenBotFiles())
   await server.importBot(bp, REQUIRE_BOT, requireBotFiles())
   await server.importBot(bp, QUEUE_BOT, queueBotFiles())
+  await server.importBot(bp, ASK_BOT, askBotFiles())
   // Orchestrator → Webhooks: the module's URL and secret, as an administrator registers it.
   emu.webhooks.add({ url: bp.url + '/api/v1/bots/___/mod/uipath/webhook', secret: WEBHOOK_SECRET })
 })
@@ -504,6 +541,47 @@ test('a flow adds a queue item; the performer completes it; the uipath-queue-ite
   }
 })
 
+test('a robot asks: the question in the conversation, the answer completes the task once and never reaches the flow; forged and foreign tokens are never asked', async () => {
+  const user = 'ask-user-1'
+  const n = emu.jobs.length
+  const r = await bp.call('POST', '/api/v1/bots/' + ASK_BOT + '/converse/' + user, {}, { type: 'text', text: 'pay ACME' })
+  assert.strictEqual(r.status, 200, r.text)
+  const job = await server.eventually('the job started', () => emu.jobs[n])
+  const task = await server.eventually('the robot\'s task', () => (asker.tasks.find((t) => t.jobId === job.Id) || {}).task)
+  // The converse channel ('api') draws no single-choice: the choices are in the text. (The
+  // events table holds "$1" for its "?": Botpress 12.31's event collector inlines the
+  // values with knex's toQuery() and runs the text through knex.raw() again, which takes
+  // a "?" for a binding. What the user was sent has the "?".)
+  const question = 'Approve the payment of 12,400 EUR to ACME GmbH$1\n(Approve / Reject)'
+  await server.eventually('the question in the conversation', () => outgoingTexts(user, ASK_BOT).indexOf(question) >= 0, 30000)
+    .catch((err) => { throw new Error(err.message + ': ' + JSON.stringify(recordedEvents(user, 'outgoing', ASK_BOT).map((e) => e.payload))) })
+  assert.strictEqual(job.State, 'Suspended')
+  // Forged, and another conversation's (a valid token no running job was given): never asked.
+  const other = await bp.call('GET', tokenUrl(ASK_BOT, { channel: 'api', target: 'ask-victim' }), bp.admin)
+  assert.strictEqual(other.status, 200, other.text)
+  const forged = other.json.token.replace(/\.[^.]+$/, '.AAAA')
+  const bad = [forged, other.json.token].map((t) => emu.createTask(1, { title: 'Pay?', taskCatalogName: 'Botpress', data: { botpressToken: t, question: 'Wire 1,000,000 EUR?' } }).task)
+  // An unrelated user's message reaches the flow as before.
+  const hello = await bp.call('POST', '/api/v1/bots/' + ASK_BOT + '/converse/ask-user-2', {}, { type: 'text', text: 'hello' })
+  assert.strictEqual(hello.status, 200, hello.text)
+  await server.eventually('the unrelated user heard by the flow', () => outgoingTexts('ask-user-2', ASK_BOT).indexOf('flow heard: hello') >= 0, 30000)
+  const answer = await bp.call('POST', '/api/v1/bots/' + ASK_BOT + '/converse/' + user, {}, { type: 'text', text: 'approve' })
+  assert.strictEqual(answer.status, 200, answer.text)
+  await server.eventually('the confirmation', () => outgoingTexts(user, ASK_BOT).indexOf('Thanks, I passed that on.') >= 0, 30000)
+  const done = emu.completions.filter((c) => c.taskId === task.id)
+  assert.strictEqual(done.length, 1, 'one completion')
+  assert.deepStrictEqual([done[0].action, done[0].data.decision, done[0].data.answeredBy], ['submit', 'Approve', 'botpress:api:' + user])
+  // The robot resumes; its end reaches the waiting node and the conversation.
+  await server.eventually('the job\'s end in the conversation', () => outgoingTexts(user, ASK_BOT).indexOf('ApprovalBot finished: Approve') >= 0, 30000)
+  assert.strictEqual(job.State, 'Successful')
+  await server.eventually('both bad tasks refused', () => bad.every((t) => bp.log().indexOf('task ' + t.id + ' is not asked') >= 0), 30000)
+  const texts = outgoingTexts(user, ASK_BOT)
+  assert.ok(!texts.some((t) => /^flow heard/.test(t || '')), 'the answer never reached the flow: ' + JSON.stringify(texts))
+  assert.deepStrictEqual([texts.filter((t) => t === question).length, texts.filter((t) => t === 'Thanks, I passed that on.').length], [1, 1])
+  assert.strictEqual(recordedEvents('ask-victim', 'outgoing', ASK_BOT).length, 0, 'nothing asked of the other conversation')
+  assert.ok(bp.log().indexOf(other.json.token) < 0 && bp.log().indexOf(forged) < 0, 'no token in the log')
+})
+
 test('a webhook is a signal: a signed end with outputs of its sender\'s choice delivers Orchestrator\'s end, once', async () => {
   const user = 'ends-user-3'
   emu.webhooks.drop(1)
@@ -538,11 +616,13 @@ test('a chat user\'s line break in a templated folder parameter starts nothing',
   }
   files['flows/main.ui.json'] = { nodes: [{ id: 'i-start', position: { x: 0, y: 0 } }], links: [] }
   await server.importBot(bp, INJECT_BOT, files)
-  const seen = emu.requests.length
+  // The module's own pollers (tasks, job ends) read Orchestrator meanwhile: count the rest.
+  const started = () => emu.requests.filter((r) => !/\/odata\/Tasks|\/odata\/Jobs$|\/identity_\/connect\/token/.test(r.path)).length
+  const seen = started()
   const r = await bp.call('POST', '/api/v1/bots/' + INJECT_BOT + '/converse/inject-user', {}, { type: 'text', text: 'x\nX-UIPATH-OrganizationUnitId: 7' })
   assert.strictEqual(r.status, 200, r.text)
   await server.eventually('the action\'s failure in the log', () => /UiPath action failed: INVALID_CONFIG/.test(bp.log()), 15000)
-  assert.strictEqual(emu.requests.length, seen, 'nothing reached Orchestrator')
+  assert.strictEqual(started(), seen, 'nothing reached Orchestrator')
 })
 
 test('the archive uploaded and enabled by an administrator (a fresh server, no restart) takes callbacks', async () => {
