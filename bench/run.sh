@@ -16,5 +16,7 @@ for v in 12.18.1 20.20.2; do
 done
 # Job ends in a cluster: 2 servers on one throwaway PostgreSQL, on the Botpress runtime.
 "$(bash scripts/node-version.sh 12.18.1)" bench/job-ends.js 1000 5s
+# The questions' middleware: what it costs every other message, and what an answer costs.
+"$(bash scripts/node-version.sh 12.18.1)" bench/tasks.js
 # 5,000 queue items in 40 folders polled within pollBudget (about 2 minutes: the budget's pace).
 "$(bash scripts/node-version.sh 12.18.1)" bench/queue-items.js 5000 40 5s

@@ -3,12 +3,14 @@
 // emulator, the robot's Callback messages arrive back in the conversation, and the job's
 // end arrives too — by Orchestrator's signed webhook, or, when that call is lost, found
 // by the module's poller — from a robot that never calls back as well; and a third
-// conversation hands an invoice to a queue, whose performer talks back and completes it.
+// conversation hands an invoice to a queue, whose performer talks back and completes it;
+// in a fourth, an orchestration robot stops to ask for an approval (an Action Center
+// task), the user answers in the conversation, and the job ends with that answer.
 // Everything runs on 127.0.0.1 with Botpress's default database (SQLite through Knex);
 // nothing here needs the internet or a UiPath account.
 
-const { startOrchestrator } = require('./emulator/orchestrator')
-const { robot, performer } = require('./emulator/robot')
+const { startOrchestrator, defaultData, approvalRelease } = require('./emulator/orchestrator')
+const { robot, performer, orchestration } = require('./emulator/robot')
 const { startBotpress } = require('./support/botpress-host')
 const { installModule } = require('./support/module')
 const { sqliteDatabase } = require('./support/database')
@@ -27,22 +29,26 @@ async function main () {
   const silent = robot({ messages: [], workMs: 300, output: { status: 'paid', invoice: 'INV-0043' } })
   // A queue's performer: it talks back through the item's callback fields, then completes it.
   const worker = performer({ messages: [(item) => 'Paying ' + item.SpecificContent.invoice + ' from the Invoices queue…'], delayMs: 150, output: (item) => ({ status: 'paid', invoice: item.SpecificContent.invoice }) })
+  // An orchestration robot: Create External Task (catalog Botpress), a nudge to the
+  // callback route, Wait For External Task And Resume.
+  const approver = orchestration({ question: 'Approve the payment of 12,400.00 EUR to ACME GmbH (INV-0045)?', nudge: true, delayMs: 150 })
   const orchestrator = await startOrchestrator({
-    onJobStarted: (job, input, emu) => (input.invoice === 'INV-0042' ? chatty : silent)(job, input, emu),
+    releases: defaultData().releases.concat(approvalRelease()),
+    onJobStarted: (job, input, emu) => (input.approval ? approver : input.invoice === 'INV-0042' ? chatty : silent)(job, input, emu),
     onItemAdded: (item, emu) => worker(item, emu)
   })
   const db = sqliteDatabase()
   const botpress = await startBotpress({
     database: db,
     // data/global/config/uipath.json
-    globalConfig: { webhookSecret: WEBHOOK_SECRET, pollInterval: '2s' },
+    globalConfig: { webhookSecret: WEBHOOK_SECRET, pollInterval: '2s', taskPollInterval: '2s' },
     moduleConfig: {
       cloudUrl: orchestrator.origin, // a real bot leaves this out: https://cloud.uipath.com
       organization: 'acme',
       tenant: 'DefaultTenant',
       auth: { clientId: 'emu-app', clientSecret: 'emu-app-secret' },
       folder: 'Finance/Invoices',
-      messages: { Successful: '{{processKey}}{{queueName}} finished: {{output.status}}', Faulted: '{{processKey}} failed: {{info}}' }
+      messages: { Successful: '{{processKey}}{{queueName}} finished: {{output.status}}{{output.decision}}', Faulted: '{{processKey}} failed: {{info}}' }
     }
   })
   const moduleInfo = installModule(botpress)
@@ -62,7 +68,10 @@ async function main () {
     say(who, text + (extra ? '   ' + extra : ''))
     return c
   }
-  botpress.onReply((r) => show(r.threadId, 'bot →', r.payload.text, '(' + r.channel + ', thread ' + r.threadId + ')'))
+  botpress.onReply((r) => {
+    const choices = r.payload.type === 'single-choice' ? '  [' + r.payload.choices.map((c) => c.title).join(' | ') + ']' : ''
+    show(r.threadId, 'bot →', r.payload.text + choices, '(' + r.channel + ', thread ' + r.threadId + ')')
+  })
   const ends = {}
   const itemEnds = {}
   botpress.onEvent((e) => {
@@ -80,7 +89,7 @@ async function main () {
   })
   orchestrator.data.onJobEnded = (job) => { t0[job.Id] = Date.now() }
 
-  async function converse (threadId, text, invoice) {
+  async function converse (threadId, text, invoice, extra) {
     const event = { id: 'evt-' + threadId, type: 'text', direction: 'incoming', botId: 'bot-1', channel: 'web', target: 'user-1', threadId: threadId, payload: { type: 'text', text: text }, state: { temp: {} } }
     conversations[threadId] = event
     say('user →', text)
@@ -90,7 +99,7 @@ async function main () {
       bp: botpress.bp,
       event: event,
       temp: temp,
-      args: { processKey: 'InvoiceBot', inputArguments: JSON.stringify({ invoice: invoice }), expiresIn: '30m' },
+      args: Object.assign({ processKey: 'InvoiceBot', inputArguments: JSON.stringify({ invoice: invoice }), expiresIn: '30m' }, extra || {}),
       process: { EXTERNAL_URL: botpress.url, env: {} } // Botpress's action-scope process
     })
     const started = temp.uipathJob
@@ -124,18 +133,33 @@ async function main () {
   })()
   await new Promise((resolve) => setTimeout(resolve, 50))
 
-  console.log('\nRequests Orchestrator saw (secrets shown as […])')
-  for (const r of orchestrator.requests) {
+  console.log('\nConversation 4: the robot stops to ask for an approval; the user answers in the conversation')
+  const asked = new Promise((resolve) => botpress.onReply((r) => { if (r.threadId === 'conv-10' && r.payload.type === 'single-choice') resolve(r) }))
+  const fourth = converse('conv-10', 'Please pay invoice INV-0045', 'INV-0045', { processKey: 'ApprovalBot', folder: 'Shared', inputArguments: JSON.stringify({ invoice: 'INV-0045', approval: true }) })
+  await asked
+  const conv10 = { botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'conv-10' }
+  say('user →', 'Approve   (a click on the choice: quick_reply "Approve")')
+  const answer = await botpress.userSays(conv10, { type: 'quick_reply', text: 'Approve', payload: 'Approve' })
+  const approval = await fourth
+  const reachedFlow = botpress.flows.includes(answer)
+  const completions = orchestrator.completions.map((c) => 'task ' + c.taskId + ' ' + c.action + ' ' + JSON.stringify({ decision: c.data.decision, answeredBy: c.data.answeredBy }))
+  say('', 'Action Center: ' + completions.join(', ') + '; the answer ' + (reachedFlow ? 'reached' : 'did not reach') + ' the flow')
+  await new Promise((resolve) => setTimeout(resolve, 50))
+
+  console.log('\nRequests Orchestrator saw (secrets shown as […]; the module\'s look-ups for open tasks counted, not listed)')
+  const lookups = orchestrator.requests.filter((r) => /GetTasksAcrossFolders$/.test(r.path)).length
+  for (const r of orchestrator.requests.filter((x) => !/GetTasksAcrossFolders$/.test(x.path))) {
     let line = r.method + ' ' + r.path
     if (r.query.$filter) line += '  $filter=' + r.query.$filter
-    const folder = r.headers['x-uipath-folderpath'] || r.headers['x-uipath-organizationunitid']
-    if (folder) line += '  [X-UIPATH-FolderPath: ' + folder + ']'
+    if (r.headers['x-uipath-folderpath']) line += '  [X-UIPATH-FolderPath: ' + r.headers['x-uipath-folderpath'] + ']'
+    else if (r.headers['x-uipath-organizationunitid']) line += '  [X-UIPATH-OrganizationUnitId: ' + r.headers['x-uipath-organizationunitid'] + ']'
     console.log('  ' + line)
     if (r.json && r.json.itemData) {
       const data = Object.assign({}, r.json.itemData)
       data.SpecificContent = Object.assign({}, data.SpecificContent, { botpressToken: '[…]' })
       console.log('    itemData: ' + JSON.stringify(data))
     }
+    if (r.json && r.json.taskId) console.log('    ' + JSON.stringify({ taskId: r.json.taskId, action: r.json.action, data: r.json.data }))
     if (r.json && r.json.startInfo) {
       const info = Object.assign({}, r.json.startInfo)
       const input = JSON.parse(info.InputArguments)
@@ -144,9 +168,10 @@ async function main () {
       console.log('    startInfo: ' + JSON.stringify(info))
     }
   }
+  console.log('  … and ' + lookups + ' look-ups for open tasks (GET …GetTasksAcrossFolders, every taskPollInterval and on the robot\'s nudge)')
   console.log('\nWebhook calls Orchestrator made: ' + orchestrator.webhooks.calls.map((c) => c.type + (c.jobId ? ' job ' + c.jobId : ' item ' + c.queueItemId) + ' → ' + (c.status === 'dropped' ? 'lost' : 'HTTP ' + c.status)).join(', '))
   console.log('Callbacks the robot sent: ' + chatty.outcomes.map((o) => 'HTTP ' + o.status).join(', '))
-  const rows = await db('uipath_jobs').select('job_id', 'state').whereNotNull('delivered_at')
+  const rows = await db('uipath_jobs').select('job_id', 'state').whereNotNull('delivered_at').orderBy('job_id')
   const items = await db('uipath_queue_items').select('item_id', 'state').whereNotNull('delivered_at')
   console.log('Delivered, in the module\'s tables: ' + rows.map((r) => 'job ' + r.job_id + ' ' + r.state).concat(items.map((r) => 'queue item ' + r.item_id + ' ' + r.state)).join(', '))
 
@@ -158,8 +183,9 @@ async function main () {
   await db.destroy()
   const itemFinished = botpress.replies.filter((r) => /^Invoices finished: paid$/.test(r.payload.text)).length
   const ok = callbacks === 4 && finished === 2 && first.payload.state === 'Successful' && second.payload.outputArguments.invoice === 'INV-0043' &&
-    botpress.events.filter((e) => e.type === 'uipath-job').length === 2 && rows.length === 2 &&
-    third.payload.output.invoice === 'INV-0044' && itemFinished === 1 && worker.outcomes.every((o) => o.status === 200) && items.length === 1
+    botpress.events.filter((e) => e.type === 'uipath-job').length === 3 && rows.length === 3 &&
+    third.payload.output.invoice === 'INV-0044' && itemFinished === 1 && worker.outcomes.every((o) => o.status === 200) && items.length === 1 &&
+    approval.payload.outputArguments.decision === 'Approve' && orchestrator.completions.length === 1 && !reachedFlow
   if (!ok) {
     console.error('demo failed: ' + callbacks + ' messages in conversation 1, ' + finished + ' "finished" messages')
     process.exitCode = 1

@@ -256,7 +256,10 @@ function createJobEnds (bp) {
   async function takeRound () {
     if (!leases) return true
     const s = await settings()
-    const hold = Math.max(500, (s.pollIntervalMs || 30000) - 1000)
+    // Held for a whole interval, so that rounds are never closer than one interval,
+    // whichever server runs them (each round spends its share of pollBudget); its holder
+    // takes it again for its next round.
+    const hold = s.pollIntervalMs || 30000
     return leases.take(ROUND_LEASE, owner, hold, Date.now())
   }
 

@@ -145,7 +145,7 @@ function createTasks (bp, shared) {
       const now = Date.now()
       if (!(options && options.now) && shared.leases) {
         const ms = (await intervalMs()) || 10000
-        if (!(await shared.leases.take(ROUND_LEASE, owner, Math.max(500, ms - 500), now))) return { asked: 0, skipped: true }
+        if (!(await shared.leases.take(ROUND_LEASE, owner, ms, now))) return { asked: 0, skipped: true }
       }
       const bots = await botConfigs()
       const configs = new Map(bots.map((b) => [b.botId, b.config]))
