@@ -1,7 +1,7 @@
 'use strict'
 // Queue items polled within UiPath's rate limit, figures only (never fails on them):
 // 5,000 tracked items in 40 folders, every webhook lost, two servers of the packaged
-// module on one throwaway PostgreSQL taking turns through the round's lease in it,
+// module on one throwaway PostgreSQL, one polling per interval by the round's lease in it,
 // pollBudget at its default (60 filtered reads a minute per tenant, UiPath's
 // limit being 100). Printed: the filtered QueueItems reads in the busiest minute (a
 // sliding 60 s window over the emulator's own request log), the time until every item's
@@ -58,7 +58,7 @@ async function main () {
   }
   await servers[0].ends.start()
   const tracker = globalThis[Symbol.for('botpress-uipath/queue-item-tracker')]
-  console.log('Node ' + process.version + ', PostgreSQL, 2 servers taking turns, ' + ITEMS + ' queue items in ' + FOLDERS + ' folders, pollInterval ' + INTERVAL + ', pollBudget ' + BUDGET + ' (UiPath: 100 a minute per tenant)')
+  console.log('Node ' + process.version + ', PostgreSQL, 2 servers sharing the round\'s lease, ' + ITEMS + ' queue items in ' + FOLDERS + ' folders, pollInterval ' + INTERVAL + ', pollBudget ' + BUDGET + ' (UiPath: 100 a minute per tenant)')
 
   // The items as Orchestrator holds them, tracked as addUiPathQueueItem tracks them.
   const rows = []
@@ -90,7 +90,7 @@ async function main () {
   const twice = Array.from(delivered.values()).filter((n) => n > 1).length
   const sentBy = servers.map((s) => s.name + ' ' + s.host.logs.filter((l) => /delivered to the conversation \(poll\)/.test(l.message)).length)
   console.log('delivered: ' + delivered.size + '/' + ITEMS + ' in ' + (took / 1000).toFixed(1) + ' s by poll (' + sentBy.join(', ') + '); delivered twice: ' + twice)
-  console.log('filtered QueueItems reads: ' + reads.length + ' (' + Math.ceil(ITEMS / FOLDERS / 50) * FOLDERS + ' pages of up to 50 for ' + FOLDERS + ' folders); busiest minute ' + busiest(times, 60000) + ' (budget ' + BUDGET + '), busiest ' + INTERVAL + ' round window ' + busiest(times, parseFloat(INTERVAL) * 1000))
+  console.log('filtered QueueItems reads: ' + reads.length + ' (' + Math.ceil(ITEMS / FOLDERS / 50) * FOLDERS + ' pages of up to 50 for ' + FOLDERS + ' folders, and the one read answered 429 sent again); busiest minute ' + busiest(times, 60000) + ' (budget ' + BUDGET + '), busiest ' + INTERVAL + ' window ' + busiest(times, parseFloat(INTERVAL) * 1000))
   // The read answered 429 (the first after the fault was set) and the next read after it.
   const limitedAt = times.find((t) => t >= t0 + 30000)
   const nextAt = times.find((t) => t > limitedAt)

@@ -89,6 +89,32 @@ pub fn parse_value(value: &serde_json::Value, field: &str) -> Result<u64> {
     }
 }
 
+/// An interval setting that `false` turns off: absent → `default_ms`, `false` (or
+/// `"false"`) → `None`, else a duration between `min_s` and `max_s` seconds, as
+/// milliseconds. `range` is how the error says the bounds (`1s and 1d`).
+pub fn interval_or_off(
+    value: Option<&serde_json::Value>,
+    field: &str,
+    default_ms: u64,
+    (min_s, max_s): (u64, u64),
+    range: &str,
+) -> Result<Option<u64>> {
+    match value {
+        None => Ok(Some(default_ms)),
+        Some(serde_json::Value::Bool(false)) => Ok(None),
+        Some(serde_json::Value::String(s)) if s.trim() == "false" => Ok(None),
+        Some(v) => {
+            let seconds = parse_value(v, field)?;
+            if !(min_s..=max_s).contains(&seconds) {
+                return Err(Error::config(format!(
+                    "{field} must be between {range} (or false to turn it off)"
+                )));
+            }
+            Ok(Some(seconds * 1000))
+        }
+    }
+}
+
 /// Formats seconds the way the token route must receive them: always with a unit.
 pub fn to_query(seconds: u64) -> String {
     format!("{seconds}s")

@@ -22,10 +22,16 @@ impl Connection {
     /// The connection for the queue calls: a client-credentials token asked with the
     /// default scopes of the jobs calls asks for [`QUEUE_SCOPE`] instead (an `auth.scope`
     /// that was given is kept as it is).
-    pub fn for_queues(mut self) -> Connection {
+    pub fn for_queues(self) -> Connection {
+        self.with_default_scope(QUEUE_SCOPE)
+    }
+
+    /// A client-credentials token asked with the jobs calls' default scopes asks for
+    /// `wanted` instead; any other authentication, or a scope that was given, stays.
+    pub(super) fn with_default_scope(mut self, wanted: &str) -> Connection {
         if let Auth::ClientCredentials { scope, .. } = &mut self.auth {
             if scope == DEFAULT_SCOPE {
-                *scope = QUEUE_SCOPE.to_string();
+                *scope = wanted.to_string();
             }
         }
         self

@@ -4,7 +4,6 @@
 use serde_json::{Map, Value};
 
 use super::{Connection, DEFAULT_TIMEOUT_MS};
-use crate::auth::{Auth, DEFAULT_SCOPE};
 use crate::error::{Error, Result};
 use crate::fields::{self, Layers};
 
@@ -17,13 +16,8 @@ pub const DEFAULT_TASK_ACTION: &str = "submit";
 impl Connection {
     /// The connection for the task calls: a client-credentials token asked with the
     /// default scopes of the jobs calls asks for [`TASK_SCOPE`] instead.
-    pub fn for_tasks(mut self) -> Connection {
-        if let Auth::ClientCredentials { scope, .. } = &mut self.auth {
-            if scope == DEFAULT_SCOPE {
-                *scope = TASK_SCOPE.to_string();
-            }
-        }
-        self
+    pub fn for_tasks(self) -> Connection {
+        self.with_default_scope(TASK_SCOPE)
     }
 }
 

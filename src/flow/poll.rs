@@ -39,6 +39,10 @@ pub struct PollOutcome<E = JobEnd> {
     pub warnings: Vec<String>,
     /// Requests sent to Orchestrator, token requests included.
     pub pages: usize,
+    /// When Orchestrator answered 429 past what the call could wait: how long its
+    /// `Retry-After` still asks every reader of the tenant to wait, milliseconds.
+    #[serde(rename = "rateLimitedMs", skip_serializing_if = "Option::is_none")]
+    pub rate_limited_ms: Option<u64>,
     /// Keys of the ones that were not read (another Orchestrator, other credentials);
     /// filled in by the caller that chose them.
     pub skipped: Vec<String>,
@@ -54,6 +58,7 @@ impl<E> Default for PollOutcome<E> {
             errors: Vec::new(),
             warnings: Vec::new(),
             pages: 0,
+            rate_limited_ms: None,
             skipped: Vec::new(),
         }
     }
@@ -251,6 +256,7 @@ async fn poll<T: Transport, R: Tracked>(
                         .retry_after_seconds
                         .map_or(60_000, |s| u64::from(s) * 1000);
                     context.budget.block(tenant, transport.now_ms() + wait);
+                    outcome.rate_limited_ms = outcome.rate_limited_ms.max(Some(wait));
                     outcome.deferred.extend(keys());
                     outcome.errors.push(format!(
                         "Orchestrator rate-limited the poll: waiting {} s",

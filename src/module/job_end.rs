@@ -56,20 +56,13 @@ impl JobEndSettings {
             .as_ref()
             .is_some_and(|s| s.expose().chars().count() < MIN_WEBHOOK_SECRET);
         let webhook_secret = given.filter(|_| !webhook_secret_too_short);
-        let poll_interval_ms = match fields::present(config.get("pollInterval")) {
-            None => Some(30_000),
-            Some(Value::Bool(false)) => None,
-            Some(Value::String(s)) if s.trim() == "false" => None,
-            Some(v) => {
-                let seconds = duration::parse_value(v, "pollInterval")?;
-                if !(1..=86_400).contains(&seconds) {
-                    return Err(Error::config(
-                        "pollInterval must be between 1s and 1d (or false to turn polling off)",
-                    ));
-                }
-                Some(seconds * 1000)
-            }
-        };
+        let poll_interval_ms = duration::interval_or_off(
+            fields::present(config.get("pollInterval")),
+            "pollInterval",
+            30_000,
+            (1, 86_400),
+            "1s and 1d",
+        )?;
         let track_for_ms = match fields::present(config.get("trackFor")) {
             None => 86_400_000,
             Some(v) => {

@@ -69,20 +69,13 @@ impl TaskSettings {
                 Some(c)
             }
         };
-        let poll_interval_ms = match fields::present(config.get("taskPollInterval")) {
-            None => Some(10_000),
-            Some(Value::Bool(false)) => None,
-            Some(Value::String(s)) if s.trim() == "false" => None,
-            Some(v) => {
-                let seconds = duration::parse_value(v, "taskPollInterval")?;
-                if !(1..=3_600).contains(&seconds) {
-                    return Err(Error::config(
-                        "taskPollInterval must be between 1s and 1h (or false to rely on the robot's nudge)",
-                    ));
-                }
-                Some(seconds * 1000)
-            }
-        };
+        let poll_interval_ms = duration::interval_or_off(
+            fields::present(config.get("taskPollInterval")),
+            "taskPollInterval",
+            10_000,
+            (1, 3_600),
+            "1s and 1h",
+        )?;
         let ask = match config
             .get("tasks")
             .and_then(|t| fields::present(t.get("ask")))

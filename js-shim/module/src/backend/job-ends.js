@@ -15,8 +15,10 @@ const { createLeases } = require('./lease')
 
 // Rows one poll round reads at most per kind; the rest wait for the next round.
 const ROUND_LIMIT = 5000
-// The lease one server of a cluster holds for a poll round.
+// The lease one server of a cluster holds for a poll round, and how long a round may hold
+// it before another server may take it (a server that died in its round).
 const ROUND_LEASE = 'uipath/job-ends/poll'
+const ROUND_HOLD_MS = 120000
 // Deliveries in flight at once.
 const CONCURRENCY = 16
 
@@ -215,52 +217,69 @@ function createJobEnds (bp) {
   /**
    * One poll round: the open jobs and queue items, per bot, read in batches by the core
    * within the tenant's pollBudget; ends delivered. One server of a cluster polls per
-   * interval: the round's lease (in the database every server shares) is held for the
-   * interval and not given back, so the other servers' timers find it taken; the claim
-   * delivers each end once whoever reads it.
+   * interval: the round's lease (in the database every server shares) is held through
+   * the round and an interval after it, so the other servers' timers find it taken; the
+   * claim delivers each end once whoever reads it.
    */
   function pollOnce () {
     if (Object.keys(stores).length === 0) return Promise.resolve({ delivered: 0 })
     if (round) return round
     round = (async () => {
-      if (!(await takeRound())) return { delivered: 0, open: 0, skipped: true }
-      const now = Date.now()
-      let delivered = 0
-      let open = 0
-      let deferred = 0
-      // Jobs and items share a tenant's budget: each kind goes first every other round,
-      // so neither waits for the other's backlog.
-      const kinds = Object.keys(KINDS)
-      if (roundNumber++ % 2 === 1) kinds.reverse()
-      for (const kind of kinds) {
-        const store = stores[kind]
-        if (!store) continue
-        await store.expire(now)
-        const rows = await store.open(now, ROUND_LIMIT)
-        open += rows.length
-        for (const [botId, list] of byBotOf(rows)) {
-          const polled = await pollBot(kind, botId, list)
-          delivered += polled.delivered
-          deferred += polled.deferred
-        }
+      const started = Date.now()
+      const interval = await takeRound(started)
+      if (interval === null) return { delivered: 0, open: 0, skipped: true }
+      let waitMs = 0
+      try {
+        return await pollRound(started, (ms) => { waitMs = Math.max(waitMs, ms) })
+      } finally {
+        // Held through the round, then for an interval after its end (or past a 429's
+        // Retry-After), as this server's own timer waits: whichever server polls next,
+        // an interval lies between one round's last read and the next one's first, and
+        // nobody reads while Orchestrator asked to wait.
+        if (leases) await leases.holdUntil(ROUND_LEASE, owner, Date.now() + Math.max(waitMs, interval)).catch(() => {})
       }
-      return { delivered: delivered, open: open, deferred: deferred }
     })().finally(() => { round = null })
     return round
+  }
+
+  /** A round's work: `rateLimited(ms)` hears of a 429 whose Retry-After outlasts the round. */
+  async function pollRound (started, rateLimited) {
+    const now = started
+    let delivered = 0
+    let open = 0
+    let deferred = 0
+    // Jobs and items share a tenant's budget: each kind goes first every other round,
+    // so neither waits for the other's backlog.
+    const kinds = Object.keys(KINDS)
+    if (roundNumber++ % 2 === 1) kinds.reverse()
+    for (const kind of kinds) {
+      const store = stores[kind]
+      if (!store) continue
+      await store.expire(now)
+      const rows = await store.open(now, ROUND_LIMIT)
+      open += rows.length
+      for (const [botId, list] of byBotOf(rows)) {
+        const polled = await pollBot(kind, botId, list)
+        delivered += polled.delivered
+        deferred += polled.deferred
+        if (polled.rateLimitedMs) rateLimited(polled.rateLimitedMs)
+      }
+    }
+    return { delivered: delivered, open: open, deferred: deferred }
   }
 
   /**
    * Whether this server polls this interval: it holds the round's lease in the shared
    * database (one server of a cluster at a time, CE or Pro), or there is no lease table.
+   * The interval, or null when another server holds the lease.
    */
-  async function takeRound () {
-    if (!leases) return true
+  async function takeRound (now) {
     const s = await settings()
-    // Held for a whole interval, so that rounds are never closer than one interval,
-    // whichever server runs them (each round spends its share of pollBudget); its holder
-    // takes it again for its next round.
-    const hold = s.pollIntervalMs || 30000
-    return leases.take(ROUND_LEASE, owner, hold, Date.now())
+    const interval = s.pollIntervalMs || 30000
+    if (!leases) return interval
+    // Held while the round runs (at most ROUND_HOLD_MS, should this server die in it);
+    // its holder takes it again for its next round.
+    return (await leases.take(ROUND_LEASE, owner, interval + ROUND_HOLD_MS, now)) ? interval : null
   }
 
   async function pollBot (kind, botId, list) {
@@ -287,7 +306,7 @@ function createJobEnds (bp) {
         log(botId).warn('[uipath] ' + k.label + ' ' + k.idOf(end) + ': ' + err.message + '; the next poll tries again')
       }
     })
-    return { delivered: delivered, deferred: result.deferred.length }
+    return { delivered: delivered, deferred: result.deferred.length, rateLimitedMs: result.rateLimitedMs }
   }
 
   /** Whether a job this bot started for `target`, tracked and not ended, was given token `tokenId`. */

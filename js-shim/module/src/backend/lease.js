@@ -42,6 +42,11 @@ function createLeases (db) {
       }
     },
 
+    /** Sets when `owner`'s hold of `name` ends (a round that has finished). */
+    async holdUntil (name, owner, until) {
+      await table().where('name', name).where('owner', owner).update({ until: until })
+    },
+
     /** Gives `name` back if `owner` holds it (a server that stops). */
     async release (name, owner) {
       await table().where('name', name).where('owner', owner).del()
