@@ -158,3 +158,25 @@ test('the official Python SDK adds, lists, takes and completes queue items as th
   const retry = emu.items.find((i) => i.AncestorId === failed.Id)
   assert.deepStrictEqual([retry.Status, retry.RetryNumber, retry.Key], ['New', 1, failed.Key])
 })
+
+test('the official Python SDK creates an Action Center task, reads it by key, and reads it completed', async () => {
+  assert.ok(fs.existsSync(PYTHON), 'the Python SDK is not installed: run scripts/setup.sh (' + PYTHON + ')')
+  const res = await fetch(emu.origin + '/identity_/connect/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&client_id=emu-app&client_secret=emu-app-secret&scope=OR.Tasks'
+  })
+  const env = { UIPATH_URL: emu.origin + '/acme/DefaultTenant', UIPATH_ACCESS_TOKEN: (await res.json()).access_token, UIPATH_TELEMETRY_ENABLED: 'false' }
+  const run = await spawn(PYTHON, [path.join(__dirname, 'python_sdk_tasks.py')], env)
+  assert.strictEqual(run.status, 0, run.stderr)
+  const out = JSON.parse(run.stdout)
+  const task = emu.tasks.find((t) => t.id === out.created.id)
+  assert.ok(task, 'created in the emulator')
+  assert.deepStrictEqual([task.title, task.priority, task.type, task.organizationUnitId], ['Approve the payment?', 'High', 'QuickFormTask', 1])
+  assert.deepStrictEqual([out.created.key, out.read.id, out.read.status, out.read.data.question], [task.key, task.id, 0, 'Approve the payment?'])
+  emu.completeInActionCenter(task, { decision: 'Approve' })
+  const again = await spawn(PYTHON, [path.join(__dirname, 'python_sdk_tasks.py'), task.key], env)
+  assert.strictEqual(again.status, 0, again.stderr)
+  const done = JSON.parse(again.stdout).done
+  assert.deepStrictEqual([done.status, done.action, done.data.decision], [2, 'submit', 'Approve'])
+})

@@ -1,6 +1,7 @@
 'use strict'
 // The emulator's Action Center (shared/uipath-api.md, "Action Center tasks"):
-// GenericTasks CreateTask (201; an unknown catalog is errorCode 2451, as UiPath's
+// GenericTasks CreateTask (201, an ExternalTask unless the body names another type; an
+// unknown catalog is errorCode 2451, as UiPath's
 // Create External Task documents), GetTaskDataById / GetTaskDataByKey (camelCase,
 // `status` a number: 0 Unassigned, 1 Pending, 2 Completed), CompleteTask (204; the data
 // replaces the task's), and the OData side: `Tasks`, `Tasks({id})` and
@@ -19,6 +20,9 @@ const TASK_FIELDS = ['Id', 'Key', 'Title', 'Type', 'Priority', 'Status', 'TaskCa
   'IsCompleted', 'IsDeleted', 'Action', 'AssignedToUserId', 'CreationTime', 'CompletionTime']
 const STATUS = ['Unassigned', 'Pending', 'Completed']
 const PRIORITIES = ['Low', 'Medium', 'High', 'Critical']
+// Orchestrator's TaskType, by name or by number in this order (UiPath's Python SDK sends
+// QuickFormTask as 6; public clients list the names in this order).
+const TYPES = ['FormTask', 'ExternalTask', 'DocumentValidationTask', 'DocumentClassificationTask', 'DataLabelingTask', 'AppTask', 'QuickFormTask']
 
 function newKey () {
   return crypto.randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')
@@ -59,8 +63,11 @@ function tasksOf (emu, opts, errors) {
     const priority = anyCase(b, 'priority') || 'Medium'
     if (PRIORITIES.indexOf(priority) < 0) return { error: 'Invalid priority: ' + priority }
     if (catalog && catalogs.indexOf(catalog) < 0) return { error: 'No task catalog exists with name [' + catalog + '] Error code: 2451', errorCode: 2451 }
+    const given = anyCase(b, 'type')
+    const type = given === undefined || given === null ? 'ExternalTask' : typeof given === 'number' ? TYPES[given] : given
+    if (TYPES.indexOf(type) < 0) return { error: 'Invalid task type: ' + given }
     const task = {
-      id: nextId++, key: newKey(), title: title, type: 'ExternalTask', priority: priority, status: 0,
+      id: nextId++, key: newKey(), title: title, type: type, priority: priority, status: 0,
       data: anyCase(b, 'data') || {}, action: null, externalTag: anyCase(b, 'externalTag') || null,
       taskCatalogName: catalog || null, organizationUnitId: folder.Id, isDeleted: false,
       creationTime: new Date().toISOString(), completionTime: null
