@@ -348,8 +348,8 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
             ok(
                 200,
                 json!({"value": [
-            {"Id": 41, "Key": "K-41", "Status": "Unassigned", "OrganizationUnitId": 1},
-            {"Id": 42, "Key": "K-42", "Status": "Pending", "OrganizationUnitId": 7}]}),
+            {"Id": 41, "Key": "AB-41", "Status": "Unassigned", "OrganizationUnitId": 1},
+            {"Id": 42, "Key": "AB-42", "Status": "Pending", "OrganizationUnitId": 7}]}),
             )
         })
         .route(Method::Get, "GetTaskDataById", |r, _| {
@@ -366,12 +366,12 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
         &c,
         "Botpress",
         10_000,
-        |k| k == "k-41",
+        |k| k == "ab-41",
     ))
     .unwrap();
     assert!(found.complete);
     assert_eq!(found.listed.len(), 2);
-    assert_eq!(found.read.len(), 1, "k-41 is known");
+    assert_eq!(found.read.len(), 1, "ab-41 is known");
     assert_eq!(found.read[0].0.id, 42);
     assert_eq!(
         fake.last("GetTaskDataById")
@@ -379,6 +379,13 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
         Some("7")
     );
     assert_eq!(found.requests, 2);
+    let odd: botpress_uipath::orchestrator::TaskEntity =
+        serde_json::from_value(json!({"Id": 9, "Key": "x'); drop table --"})).unwrap();
+    assert_eq!(
+        flow::task_key_of(&odd),
+        "id:9",
+        "a key that is not a GUID's is not kept"
+    );
     let token = fake.last("/identity_/connect/token");
     assert!(
         token.body.as_ref().unwrap().expose().contains("OR.Tasks"),

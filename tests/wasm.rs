@@ -54,7 +54,7 @@ async fn a_throwing_module_config_is_wrapped_with_its_message() {
 async fn module_config_promise_and_studio_strings_are_read() {
     // The config resolves asynchronously; the error proves it was merged (processKey from args,
     // connection from config) and that the string jobsCount was checked.
-    let bp = js("{ config: { getModuleConfigForBot: async (m, id) => (m === 'uipath' && id === 'b1' ? { orchestratorUrl: 'https://o.example', auth: { accessToken: 'at' } } : {}) } }");
+    let bp = js("{ config: { getModuleConfigForBot: async (m, id) => (m === 'uipath' && id === 'b1' ? { orchestratorUrl: 'https://o.example', auth: { accessToken: 'at-0123' } } : {}) } }");
     let err = start_error(bp, event(), js("{ processKey: 'P', jobsCount: '0' }")).await;
     let message = prop(&err, "message").as_string().unwrap();
     assert!(

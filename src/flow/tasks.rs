@@ -88,10 +88,15 @@ pub async fn open_tasks<T: Transport>(
     redactor.apply(result)
 }
 
-/// A task's key as the module stores it (its id when Orchestrator gives no key).
+/// A task's key as the module stores it: its GUID, lower-case; its id when Orchestrator
+/// gives none, or one that is not a GUID's letters (an answer's text never becomes a
+/// database key as it is).
 pub fn key_of(t: &TaskEntity) -> String {
     t.key
         .as_deref()
+        .filter(|k| {
+            !k.is_empty() && k.len() <= 40 && k.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        })
         .map(str::to_ascii_lowercase)
         .unwrap_or_else(|| format!("id:{}", t.id))
 }
