@@ -107,7 +107,7 @@ async function main () {
   t0 = Date.now()
   endAll(phase2.jobs)
   await waitDelivered(phase2.jobs, 120000)
-  report('by poll only (every webhook call lost, pollInterval ' + INTERVAL + ', both servers polling)', phase2.jobs, t0)
+  report('by poll only (every webhook call lost, pollInterval ' + INTERVAL + ', both servers\' pollers on, one polling per interval by the lease)', phase2.jobs, t0)
   const reads = orchestrator.requests.slice(before).filter((r) => /\/odata\/Jobs$/.test(r.path))
   console.log('poll reads to Orchestrator: ' + reads.length + ' (50 jobs each)')
 
