@@ -107,10 +107,12 @@ function startOrchestrator (options) {
   emu.abandonItem = queueSide.abandon
   // Action Center's tasks (`emu.tasks`, `emu.completions`); `emu.createTask(folderId,
   // body)` is the robot's Create External Task, `emu.completeInActionCenter(task, data)`
-  // a person's answer in Action Center.
+  // a person's answer in Action Center, `emu.assignInActionCenter(task, userId)` a person
+  // taking the task there.
   const taskSide = tasksOf(emu, opts, errors)
   emu.createTask = (folderId, body) => taskSide.create(opts.folders.find((f) => f.Id === folderId), body)
   emu.completeInActionCenter = taskSide.completeInActionCenter
+  emu.assignInActionCenter = taskSide.assignInActionCenter
 
   const server = http.createServer((req, res) => {
     const chunks = []

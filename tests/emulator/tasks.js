@@ -9,9 +9,11 @@
 // a string). Assignment: an external task is completed without being assigned first —
 // UiPath's "Completing external actions" names only the task's id and folder, and its
 // TypeScript SDK completes an ExternalTask with CompleteTask alone — so this emulator
-// asks for none. Completing a completed task is refused with 400 (Orchestrator's code for
-// it is not documented: errorCode 0 here). `emu.tasks` holds the tasks; a completion
-// calls `onTaskCompleted(task, emu)`.
+// asks for none. A task a person took in Action Center (`assignInActionCenter`) can be
+// completed only by that account, as UiPath's Complete Task documents: the API's
+// CompleteTask is refused with 403 (the exact answer is not documented; errorCode 0
+// here). Completing a completed task is refused with 400 (errorCode 0 too). `emu.tasks`
+// holds the tasks; a completion calls `onTaskCompleted(task, emu)`.
 
 const crypto = require('crypto')
 const { anyCase } = require('./jobs')
@@ -41,7 +43,7 @@ function tasksOf (emu, opts, errors) {
     return {
       Id: t.id, Key: t.key, Title: t.title, Type: t.type, Priority: t.priority, Status: STATUS[t.status],
       TaskCatalogName: t.taskCatalogName, ExternalTag: t.externalTag, OrganizationUnitId: t.organizationUnitId,
-      IsCompleted: t.status === 2, IsDeleted: t.isDeleted, Action: t.action, AssignedToUserId: null,
+      IsCompleted: t.status === 2, IsDeleted: t.isDeleted, Action: t.action, AssignedToUserId: t.assignedToUserId,
       CreationTime: t.creationTime, CompletionTime: t.completionTime
     }
   }
@@ -51,7 +53,7 @@ function tasksOf (emu, opts, errors) {
     return {
       id: t.id, key: t.key, status: t.status, title: t.title, type: t.type, priority: t.priority, data: t.data,
       action: t.action, externalTag: t.externalTag, taskCatalogName: t.taskCatalogName, organizationUnitId: t.organizationUnitId,
-      assignedToUserId: null, creationTime: t.creationTime, completionTime: t.completionTime
+      assignedToUserId: t.assignedToUserId, creationTime: t.creationTime, completionTime: t.completionTime
     }
   }
 
@@ -69,7 +71,7 @@ function tasksOf (emu, opts, errors) {
     const task = {
       id: nextId++, key: newKey(), title: title, type: type, priority: priority, status: 0,
       data: anyCase(b, 'data') || {}, action: null, externalTag: anyCase(b, 'externalTag') || null,
-      taskCatalogName: catalog || null, organizationUnitId: folder.Id, isDeleted: false,
+      taskCatalogName: catalog || null, organizationUnitId: folder.Id, isDeleted: false, assignedToUserId: null,
       creationTime: new Date().toISOString(), completionTime: null
     }
     emu.tasks.push(task)
@@ -105,6 +107,7 @@ function tasksOf (emu, opts, errors) {
       const task = inFolder.find((t) => t.id === Number(anyCase(b, 'taskId')))
       if (!task) return notFound(send)
       if (task.status === 2) return errors.badRequest(send, 'The task is already completed.')
+      if (task.assignedToUserId !== null) return send(403, { message: 'The task is assigned to another user.', errorCode: 0, traceId: errors.traceId() })
       const data = anyCase(b, 'data')
       if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) return errors.badRequest(send, 'data must be an object.')
       complete(task, data, anyCase(b, 'action'), 'api')
@@ -138,7 +141,13 @@ function tasksOf (emu, opts, errors) {
     complete(task, Object.assign({}, task.data, data || {}), action || 'submit', 'action-center')
   }
 
-  return { generic: generic, odata: odata, create: create, completeInActionCenter: completeInActionCenter }
+  /** A person takes the task in Action Center (assigned to them, Pending). */
+  function assignInActionCenter (task, userId) {
+    task.status = 1
+    task.assignedToUserId = userId
+  }
+
+  return { generic: generic, odata: odata, create: create, completeInActionCenter: completeInActionCenter, assignInActionCenter: assignInActionCenter }
 }
 
 module.exports = { tasksOf, TASK_FIELDS }

@@ -155,7 +155,7 @@ test('a task answered in Action Center first is dropped and the user told', asyn
   assert.strictEqual(w.orchestrator.completions.filter((x) => x.taskId === task.id).length, 1, 'Action Center\'s only')
 })
 
-test('a completion that meets a 503 is retried without asking again; one refused for good is reported', async () => {
+test('a completion that meets a 503 is retried without asking again; one refused for good (the task a person took in Action Center) is reported', async () => {
   const c = conversation()
   const { task } = await startAsking(c)
   w.orchestrator.fail('/tasks/GenericTasks/CompleteTask', { status: 503, body: { message: 'Service unavailable', errorCode: 0 } }, 3)
@@ -166,7 +166,8 @@ test('a completion that meets a 503 is retried without asking again; one refused
 
   const d = conversation()
   const second = await startAsking(d)
-  w.orchestrator.fail('/tasks/GenericTasks/CompleteTask', { status: 400, body: { message: 'Action submit is not allowed.', errorCode: 0 } }, 1)
+  // A person took the task in Action Center meanwhile: only their account may complete it.
+  w.orchestrator.assignInActionCenter(second.task, 31)
   await w.botpress.userSays(d, 'approve')
   await eventually('the refusal told', () => texts(d).includes('UiPath did not take that answer; the question stays open in UiPath Action Center.'))
   assert.ok(w.botpress.logs.some((l) => l.level === 'error' && l.message.indexOf('refused to complete task ' + second.task.id) >= 0))
