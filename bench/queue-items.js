@@ -90,7 +90,7 @@ async function main () {
   const twice = Array.from(delivered.values()).filter((n) => n > 1).length
   const sentBy = servers.map((s) => s.name + ' ' + s.host.logs.filter((l) => /delivered to the conversation \(poll\)/.test(l.message)).length)
   console.log('delivered: ' + delivered.size + '/' + ITEMS + ' in ' + (took / 1000).toFixed(1) + ' s by poll (' + sentBy.join(', ') + '); delivered twice: ' + twice)
-  console.log('filtered QueueItems reads: ' + reads.length + ' (' + Math.ceil(ITEMS / FOLDERS / 50) * FOLDERS + ' pages of up to 50 for ' + FOLDERS + ' folders, and the one read answered 429 sent again); busiest minute ' + busiest(times, 60000) + ' (budget ' + BUDGET + '), busiest ' + INTERVAL + ' window ' + busiest(times, parseFloat(INTERVAL) * 1000))
+  console.log('filtered QueueItems reads: ' + reads.length + ' (' + Math.ceil(ITEMS / FOLDERS / 50) * FOLDERS + ' pages of up to 50 for ' + FOLDERS + ' folders, and the one read answered 429 sent again); busiest minute ' + busiest(times, 60000) + ' (budget ' + BUDGET + ', ' + (BUDGET - 6) + ' of it for jobs and items: 6 a minute set aside for the look for open tasks, taskPollInterval 10s), busiest ' + INTERVAL + ' window ' + busiest(times, parseFloat(INTERVAL) * 1000))
   // The read answered 429 (the first after the fault was set) and the next read after it.
   const limitedAt = times.find((t) => t >= t0 + 30000)
   const nextAt = times.find((t) => t > limitedAt)

@@ -360,12 +360,16 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
             )
         });
     let c = connection();
+    let look = flow::TaskLook {
+        connection: &c,
+        catalog: "Botpress",
+        only: &[],
+        timeout_ms: 10_000,
+    };
     let found = block_on(flow::open_tasks(
         &fake,
         &TokenCache::default(),
-        &c,
-        "Botpress",
-        10_000,
+        &look,
         |k| k == "ab-41",
     ))
     .unwrap();
@@ -391,4 +395,20 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
         token.body.as_ref().unwrap().expose().contains("OR.Tasks"),
         "the task calls' scope"
     );
+    let nudged = flow::TaskLook {
+        only: &[42],
+        ..look
+    };
+    let found = block_on(flow::open_tasks(
+        &fake,
+        &TokenCache::default(),
+        &nudged,
+        |_| false,
+    ))
+    .unwrap();
+    assert!(!found.complete, "a nudge's look closes nothing");
+    assert!(fake
+        .last("GetTasksAcrossFolders")
+        .url
+        .contains("Id%20eq%2042"));
 }

@@ -5,11 +5,17 @@
 //! that would go over it leaves the rest for the next round, and a 429 stops every
 //! poller of that tenant until its `Retry-After` has passed.
 //!
+//! The module's look for open Action Center tasks is a filtered read too (of `Tasks`,
+//! which UiPath's table does not name): its rounds' reads, one per `taskPollInterval`,
+//! are set aside from `pollBudget` ([`ReadAllowance::set_aside`]), and a robot's nudge
+//! takes its look-up from the tenant's budget like any poll read.
+//!
 //! In a cluster one server polls per interval (the module's round lock) and each server
 //! counts only its own reads, so a minute's count alone would let servers that take turns
 //! spend the budget once each. A round therefore spends at most its share of the minute
-//! (`pollBudget` × `pollInterval` / 1 min, at least one read): whichever server polls, a
-//! minute holds no more than `pollBudget` reads.
+//! (`pollBudget` × `pollInterval` / 1 min, rounded down, at least one read): whichever
+//! server polls, a minute holds no more than `pollBudget` reads, unless the interval is
+//! shorter than a read's share of the minute (then one read a round).
 
 use std::cell::RefCell;
 
@@ -36,13 +42,30 @@ impl ReadAllowance {
         let round_ms = interval_ms
             .unwrap_or(BUDGET_WINDOW_MS)
             .min(BUDGET_WINDOW_MS);
-        let share = (u64::from(per_minute) * round_ms).div_ceil(BUDGET_WINDOW_MS);
+        // Rounded down: a minute's rounds together never take more than `per_minute`.
+        let share = u64::from(per_minute) * round_ms / BUDGET_WINDOW_MS;
         ReadAllowance {
             per_minute,
             per_round: share.clamp(1, u64::from(per_minute)) as u32,
             round_ms,
         }
     }
+
+    /// The same allowance with `reads` a minute left to another poller (at least one
+    /// read a minute stays).
+    pub fn set_aside(self, reads: u32) -> ReadAllowance {
+        let round_ms = (self.round_ms < BUDGET_WINDOW_MS).then_some(self.round_ms);
+        ReadAllowance::new(self.per_minute.saturating_sub(reads).max(1), round_ms)
+    }
+}
+
+/// The reads a minute of a poller that reads once every `interval_ms` (none when off).
+pub fn reads_a_minute(interval_ms: Option<u64>) -> u32 {
+    interval_ms.map_or(0, |ms| {
+        BUDGET_WINDOW_MS
+            .div_ceil(ms.max(1))
+            .min(u64::from(u32::MAX)) as u32
+    })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -102,6 +125,14 @@ impl PollBudget {
         true
     }
 
+    /// Whether a 429 for `tenant` still says to wait at `now_ms`.
+    pub fn is_blocked(&self, tenant: &str, now_ms: u64) -> bool {
+        self.tenants
+            .borrow()
+            .get(tenant)
+            .is_some_and(|w| now_ms < w.blocked_until_ms)
+    }
+
     /// A 429 for `tenant`: nothing is read until `until_ms`.
     pub fn block(&self, tenant: &str, until_ms: u64) {
         let mut tenants = self.tenants.borrow_mut();
@@ -133,6 +164,11 @@ mod tests {
         assert_eq!(ReadAllowance::new(60, Some(5_000)).per_round, 5);
         assert_eq!(ReadAllowance::new(60, Some(100)).per_round, 1);
         assert_eq!(ReadAllowance::new(60, Some(3_600_000)).per_round, 60);
+        assert_eq!(
+            ReadAllowance::new(54, Some(5_000)).per_round,
+            4,
+            "4.5 rounded down"
+        );
         let b = PollBudget::default();
         let a = ReadAllowance::new(60, Some(30_000));
         // Two servers' rounds, 30 s apart, in one minute: 60 reads in all.
@@ -141,5 +177,26 @@ mod tests {
         let second = (0..100).filter(|i| other.take("t", a, 31_000 + i)).count();
         assert_eq!((first, second), (30, 30));
         assert!(b.take("t", a, 31_000), "this server's next round");
+    }
+
+    #[test]
+    fn the_task_look_s_reads_are_set_aside_and_a_429_is_seen_by_every_poller() {
+        assert_eq!(reads_a_minute(Some(10_000)), 6);
+        assert_eq!(reads_a_minute(Some(7_000)), 9);
+        assert_eq!(reads_a_minute(Some(120_000)), 1);
+        assert_eq!(reads_a_minute(None), 0);
+        let a = ReadAllowance::new(60, Some(30_000)).set_aside(6);
+        assert_eq!((a.per_minute, a.per_round, a.round_ms), (54, 27, 30_000));
+        let off = ReadAllowance::new(60, None).set_aside(6);
+        assert_eq!((off.per_minute, off.per_round), (54, 54));
+        assert_eq!(
+            ReadAllowance::new(5, Some(1_000)).set_aside(60).per_minute,
+            1
+        );
+        let b = PollBudget::default();
+        assert!(!b.is_blocked("t", 0));
+        b.block("t", 5_000);
+        assert!(b.is_blocked("t", 4_999) && !b.is_blocked("t", 5_000));
+        assert!(!b.is_blocked("other", 10));
     }
 }

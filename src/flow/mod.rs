@@ -21,7 +21,7 @@ mod start;
 mod tasks;
 mod token;
 
-pub use budget::{PollBudget, ReadAllowance};
+pub use budget::{reads_a_minute, PollBudget, ReadAllowance};
 pub use check::{check, CheckInput, CheckReport, Step};
 pub use jobs::{get_job, stop_job, wait_for_job, JobOutcome};
 pub use poll::{poll_jobs, poll_queue_items, PollContext, PollOutcome};
@@ -29,7 +29,7 @@ pub use queue::{add_queue_item, get_queue_item, wait_for_queue_item};
 pub use signal::{read_signalled_items, read_signalled_jobs};
 pub use start::start_job;
 pub use tasks::{
-    complete_task, key_of as task_key_of, open_tasks, CompleteTask, Completion, OpenTasks,
+    complete_task, key_of as task_key_of, open_tasks, CompleteTask, Completion, OpenTasks, TaskLook,
 };
 pub use token::{botpress_token, botpress_token_request, TokenCache};
 

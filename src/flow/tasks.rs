@@ -16,12 +16,26 @@ use crate::orchestrator::{self, TaskData, TaskEntity, OPEN_TASKS_PAGE};
 /// Task data read at once.
 const CONCURRENT_READS: usize = 8;
 
+/// One look for open tasks: with which connection, in which catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskLook<'a> {
+    /// The bots' module-config connection, for tasks.
+    pub connection: &'a Connection,
+    /// The task catalog the robots create their tasks in.
+    pub catalog: &'a str,
+    /// Only these task ids (a robot's nudge); every open task when empty.
+    pub only: &'a [i64],
+    /// The look's deadline, milliseconds.
+    pub timeout_ms: u64,
+}
+
 /// What one look for open tasks found.
 #[derive(Debug, Default)]
 pub struct OpenTasks {
     /// Every open task listed (at most [`OPEN_TASKS_PAGE`]).
     pub listed: Vec<TaskEntity>,
-    /// Whether that is all of them: a task not listed is not open.
+    /// Whether that is all of them: a task not listed is not open (never for a nudge's
+    /// look).
     pub complete: bool,
     /// The data of the listed tasks `is_known` did not know, or why it could not be read.
     pub read: Vec<(TaskEntity, Result<TaskData>)>,
@@ -29,22 +43,25 @@ pub struct OpenTasks {
     pub requests: usize,
 }
 
-/// Lists the open external tasks of `catalog` across folders and reads the data of each
-/// that `is_known` does not know, in its folder.
+/// Lists the open external tasks of `catalog` across folders (with `only`, just those
+/// ids: a robot's nudge) and reads the data of each that `is_known` does not know, in
+/// its folder.
 pub async fn open_tasks<T: Transport>(
     transport: &T,
     cache: &TokenCache,
-    connection: &Connection,
-    catalog: &str,
-    timeout_ms: u64,
+    look: &TaskLook<'_>,
     is_known: impl Fn(&str) -> bool,
 ) -> Result<OpenTasks> {
-    let call = Call::new(transport, timeout_ms, connection.max_answer_bytes);
+    let connection = look.connection;
+    let call = Call::new(transport, look.timeout_ms, connection.max_answer_bytes);
     let redactor = Redactor::default();
     let result = async {
         let mut session = Session::open(&call, cache, connection, None, &redactor).await?;
         let response = session
-            .send(|s| s.open_tasks_request(catalog), "list the open tasks")
+            .send(
+                |s| s.open_tasks_request(look.catalog, look.only),
+                "list the open tasks",
+            )
             .await?;
         if !response.is_success() {
             return Err(orchestrator::parse_error(
@@ -54,7 +71,7 @@ pub async fn open_tasks<T: Transport>(
             ));
         }
         let listed: Vec<TaskEntity> = orchestrator::parse_collection(&response, "Tasks")?;
-        let complete = listed.len() < OPEN_TASKS_PAGE;
+        let complete = look.only.is_empty() && listed.len() < OPEN_TASKS_PAGE;
         let new: Vec<TaskEntity> = listed
             .iter()
             .filter(|t| !is_known(&key_of(t)))

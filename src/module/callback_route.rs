@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::body::{self, Body};
 use super::log::quote;
-use super::reply::{Delivery, Reply};
+use super::reply::{Delivery, Nudge, Reply};
 use super::settings::RouteSettings;
 use super::ALL_BOTS;
 use crate::fields;
@@ -86,7 +86,10 @@ pub fn check_callback(
         return match object.get("taskId").and_then(Value::as_i64) {
             Some(id) if id > 0 => {
                 let mut reply = Reply::ok(json!({ "status": "noted" }));
-                reply.nudge = Some(claims.bot_id.clone());
+                reply.nudge = Some(Nudge {
+                    bot_id: claims.bot_id.clone(),
+                    task_id: id,
+                });
                 reply
             }
             _ => Reply::bad_request("a uipath-task nudge needs taskId, a positive number"),

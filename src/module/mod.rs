@@ -22,7 +22,7 @@ pub use body::Body;
 pub use callback_route::{check_callback, CallbackRequest};
 pub use job_end::{delivery, JobEnd, JobEndDelivery, JobEndSettings, TrackedJob};
 pub use queue_item_end::{item_delivery, QueueItemEnd, TrackedQueueItem};
-pub use reply::{Delivery, Reply};
+pub use reply::{Delivery, Nudge, Reply};
 pub use settings::RouteSettings;
 pub use task_question::{Question, TaskFound};
 pub use task_settings::{Asker, TaskSettings};

@@ -15,13 +15,23 @@ pub struct Reply {
     /// Set only when the callback may be delivered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery: Option<Box<Delivery>>,
-    /// A robot's nudge (`{ type: 'uipath-task', taskId }`): the bot whose tasks to look
-    /// at now, the token's.
+    /// A robot's nudge (`{ type: 'uipath-task', taskId }`): the task to look at now, and
+    /// the bot whose catalog it should be in, the token's.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub nudge: Option<String>,
+    pub nudge: Option<Nudge>,
     /// A line for the server log, already safe to write (attacker text quoted and cut).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+}
+
+/// A robot's word that it created a task: `{ botId, taskId }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Nudge {
+    /// The bot of the robot's token.
+    pub bot_id: String,
+    /// The task the robot names (a positive number; looked up, never trusted).
+    pub task_id: i64,
 }
 
 /// An approved callback: `bp.events.replyToEvent(destination, [message])`.

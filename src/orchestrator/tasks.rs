@@ -94,12 +94,17 @@ fn status_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 impl Scope<'_> {
     /// The open external tasks of `catalog` in every folder the credentials see, oldest
-    /// first: `Tasks/UiPath.Server.Configuration.OData.GetTasksAcrossFolders`.
-    pub fn open_tasks_request(&self, catalog: &str) -> Request {
-        let filter = format!(
+    /// first: `Tasks/UiPath.Server.Configuration.OData.GetTasksAcrossFolders`. With
+    /// `only`, just those ids (a robot's nudge), if they are open tasks of `catalog`.
+    pub fn open_tasks_request(&self, catalog: &str, only: &[i64]) -> Request {
+        let mut filter = format!(
             "TaskCatalogName eq {} and Type eq 'ExternalTask' and Status ne 'Completed' and IsDeleted eq false",
             odata::literal(catalog)
         );
+        if !only.is_empty() {
+            let ids: Vec<String> = only.iter().map(|id| format!("Id eq {id}")).collect();
+            filter = format!("{filter} and ({})", ids.join(" or "));
+        }
         let top = OPEN_TASKS_PAGE.to_string();
         let q = urlencode::query(&[
             ("$filter", &filter),
@@ -205,13 +210,22 @@ mod tests {
     #[test]
     fn the_open_tasks_of_a_catalog_with_its_name_quoted() {
         let t = Secret::new("AT");
-        let r = scope(&t).open_tasks_request("Bot'press");
+        let r = scope(&t).open_tasks_request("Bot'press", &[]);
         assert!(r.url.starts_with("https://o/acme/T/orchestrator_/odata/Tasks/UiPath.Server.Configuration.OData.GetTasksAcrossFolders?"));
         let q: String = form_urlencoded::parse(r.url.split_once('?').unwrap().1.as_bytes())
             .map(|(k, v)| format!("{k}={v}&"))
             .collect();
         assert!(q.contains("TaskCatalogName eq 'Bot''press' and Type eq 'ExternalTask' and Status ne 'Completed'"), "{q}");
         assert!(q.contains("$top=100"));
+        assert!(!q.contains("Id eq"));
+        let nudged = scope(&t).open_tasks_request("Botpress", &[7, 9]);
+        let q: String = form_urlencoded::parse(nudged.url.split_once('?').unwrap().1.as_bytes())
+            .map(|(k, v)| format!("{k}={v}&"))
+            .collect();
+        assert!(
+            q.contains("IsDeleted eq false and (Id eq 7 or Id eq 9)&"),
+            "{q}"
+        );
     }
 
     #[test]

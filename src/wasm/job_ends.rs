@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
+use super::allowance::read_allowance;
 use super::convert::{free_form, to_js, to_js_error, typed};
 use super::route_input::{self, body_of, limit_log, Common, WebhookInput};
 use super::state;
@@ -120,12 +121,11 @@ struct PollInput<R> {
 }
 
 impl<R> PollInput<R> {
-    /// The connection and the budget of the bot's module config.
+    /// The connection and the budget of the bot's module config: `pollBudget`, less the
+    /// reads its look for open tasks takes a minute.
     fn context(&self) -> Result<(Connection, flow::ReadAllowance)> {
         let connection = Connection::parse(&Layers::new(&json!({}), &self.config))?;
-        let settings = JobEndSettings::parse(&self.config)?;
-        let allowance = flow::ReadAllowance::new(settings.poll_budget, settings.poll_interval_ms);
-        Ok((connection, allowance))
+        Ok((connection, read_allowance(&self.config)?))
     }
 }
 

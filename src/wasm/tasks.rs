@@ -1,22 +1,21 @@
 //! The exports behind a robot's questions (`API.md`, "A robot asks, the user answers in
-//! the conversation"): the settings the module's timer needs, finding the open tasks of
-//! the bots' catalogs, what a question becomes in its conversation, matching an answer,
-//! completing the task, and the package's `answerUiPathTask`.
+//! the conversation"): the settings the module's timer needs, what a question becomes in
+//! its conversation, matching an answer, completing the task, and the package's
+//! `answerUiPathTask`. Finding the open tasks is `task_find`'s.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{event_fields, free_form, to_js, to_js_error, typed};
 use super::host::Bp;
-use super::route_input::key_of;
 use super::state;
 use super::transport::HostTransport;
 use crate::config::{Connection, TaskAnswer};
 use crate::error::{ErrorCode, Result};
 use crate::fields::Layers;
 use crate::flow::{self, Completion};
-use crate::module::task_question::{self, AnswerCheck, Question, TaskFound};
+use crate::module::task_question::{self, AnswerCheck, Question};
 use crate::module::{Asker, TaskSettings};
 use crate::types::json_text;
 
@@ -39,158 +38,6 @@ pub fn task_settings(config: JsValue) -> Result<JsValue, JsValue> {
         }))
     };
     run().map_err(to_js_error)
-}
-
-/// A bot and its module config.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BotConfig {
-    bot_id: String,
-    #[serde(default)]
-    config: Value,
-}
-
-/// A task the module holds open (asked, or handed to a flow), and its bot.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct HeldTask {
-    task_key: String,
-    bot_id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FindInput {
-    bots: Vec<BotConfig>,
-    /// Every task key the module has a row for: not read again.
-    #[serde(default)]
-    known: Vec<String>,
-    /// The rows it holds open: those no longer listed are `closed`.
-    #[serde(default)]
-    open: Vec<HeldTask>,
-    #[serde(default)]
-    secret: String,
-    now: u64,
-}
-
-#[derive(Serialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Found {
-    questions: Vec<Question>,
-    /// `{ taskKey, taskId, botId, line }`: tasks never asked, each logged once.
-    refused: Vec<Value>,
-    /// Keys of held tasks that are no longer open (completed or deleted elsewhere).
-    closed: Vec<String>,
-    /// `{ botId, line }`: a look that failed; the next round tries again.
-    errors: Vec<Value>,
-    requests: usize,
-}
-
-/// Bots that read tasks with one connection and catalog: one look serves them all.
-struct Group {
-    connection: Connection,
-    catalog: String,
-    bots: Vec<String>,
-}
-
-/// `{ bots: [{ botId, config }], known: [taskKey], open: [{ taskKey, botId }], secret,
-/// now }` → `{ questions, refused, closed, errors, requests }`.
-#[wasm_bindgen(js_name = findUiPathTasks)]
-pub async fn find_uipath_tasks(input: JsValue) -> Result<JsValue, JsValue> {
-    find(input).await.map_err(to_js_error)
-}
-
-async fn find(input: JsValue) -> Result<JsValue> {
-    let input: FindInput = typed(input, "input")?;
-    let mut found = Found::default();
-    let mut groups: Vec<(String, Group)> = Vec::new();
-    for bot in &input.bots {
-        let grouped = (|| -> Result<Option<(String, Connection, String)>> {
-            let Some(catalog) = settings_of(&bot.config)?.catalog else {
-                return Ok(None);
-            };
-            let connection = Connection::parse(&Layers::new(&json!({}), &bot.config))?.for_tasks();
-            let who = connection.auth.cache_key(&connection.orchestrator_url);
-            let key = json_text(&json!([connection.orchestrator_url, who, catalog]));
-            Ok(Some((key, connection, catalog)))
-        })();
-        match grouped {
-            Ok(Some((key, connection, catalog))) => {
-                match groups.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, g)) => g.bots.push(bot.bot_id.clone()),
-                    None => groups.push((
-                        key,
-                        Group {
-                            connection,
-                            catalog,
-                            bots: vec![bot.bot_id.clone()],
-                        },
-                    )),
-                }
-            }
-            Ok(None) => {}
-            Err(e) => found.errors.push(json!({ "botId": bot.bot_id, "line": format!("tasks are not read: {}", e.message()) })),
-        }
-    }
-    let key = key_of(&input.secret);
-    let transport = HostTransport { logger: None };
-    let tokens = state::tokens();
-    for (_, group) in &groups {
-        let is_known = |k: &str| input.known.iter().any(|x| x == k);
-        let look = flow::open_tasks(
-            &transport,
-            &tokens,
-            &group.connection,
-            &group.catalog,
-            TASK_CALL_TIMEOUT_MS,
-            is_known,
-        )
-        .await;
-        let look = match look {
-            Ok(l) => l,
-            Err(e) => {
-                for bot in &group.bots {
-                    found.errors.push(json!({ "botId": bot, "line": format!("could not look for open tasks: {}", e.message()) }));
-                }
-                continue;
-            }
-        };
-        found.requests += look.requests;
-        let bots: Vec<&str> = group.bots.iter().map(String::as_str).collect();
-        for (task, data) in &look.read {
-            let task_key = flow::task_key_of(task);
-            let data = match data {
-                Ok(d) if d.is_completed() => continue,
-                Ok(d) => d.data_object(),
-                Err(e) if e.code == ErrorCode::TaskNotFound => continue,
-                Err(e) => {
-                    found.errors.push(json!({ "botId": bots[0], "line": format!("could not read task {}: {}", task.id, e.message()) }));
-                    continue;
-                }
-            };
-            let seen = TaskFound {
-                task_id: task.id,
-                task_key: &task_key,
-                folder_id: task.organization_unit_id,
-                data: &data,
-            };
-            match task_question::read_question(&seen, &key, &bots, input.now) {
-                Ok(q) => found.questions.push(q),
-                Err(line) => found.refused.push(json!({
-                    "taskKey": task_key, "taskId": task.id, "botId": bots[0], "line": line
-                })),
-            }
-        }
-        if look.complete {
-            let listed: Vec<String> = look.listed.iter().map(flow::task_key_of).collect();
-            for held in &input.open {
-                if bots.contains(&held.bot_id.as_str()) && !listed.contains(&held.task_key) {
-                    found.closed.push(held.task_key.clone());
-                }
-            }
-        }
-    }
-    to_js(&found)
 }
 
 #[derive(Deserialize)]

@@ -66,7 +66,7 @@ const repliesTo = (c) => w.botpress.replies.filter((r) => r.target === c.target)
 const texts = (c) => repliesTo(c).map((r) => r.payload.text)
 
 async function startAsking (c) {
-  const started = await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {} })
+  const started = await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {}, externalUrl: w.botpress.url })
   const job = started.jobs[0]
   const task = await eventually('the task', () => asker.tasks.find((t) => t.jobId === job.id))
   await eventually('the question', () => repliesTo(c).find((r) => r.payload.type === 'single-choice'))
@@ -178,7 +178,7 @@ test('with tasks.ask \'flow\', a uipath-task event goes to the flow, and answerU
   ask = 'flow'
   try {
     const c = conversation()
-    const started = await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {} })
+    const started = await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {}, externalUrl: w.botpress.url })
     const event = await eventually('the uipath-task event', () => w.botpress.events.find((e) => e.type === 'uipath-task' && e.target === c.target))
     assert.deepStrictEqual([event.payload.question, event.payload.choices, event.payload.answerField], ['Approve the payment of 12,400 EUR to ACME GmbH?', ['Approve', 'Reject'], 'decision'])
     assert.strictEqual(repliesTo(c).length, 0, 'the module asks nothing itself')

@@ -68,7 +68,7 @@ fn the_callback_activity_request_is_delivered_with_the_bound_thread() {
 }
 
 #[test]
-fn a_robot_s_task_nudge_names_the_token_s_bot_and_delivers_nothing() {
+fn a_robot_s_task_nudge_names_its_task_and_the_token_s_bot_and_delivers_nothing() {
     let t = token(json!({"channel": "web", "target": "u1"}));
     let auth = format!("bearer {t}");
     let r = post(
@@ -76,7 +76,11 @@ fn a_robot_s_task_nudge_names_the_token_s_bot_and_delivers_nothing() {
         Some(&auth),
         json!({"type": "uipath-task", "taskId": 42}),
     );
-    assert_eq!((r.status, r.nudge.as_deref()), (200, Some("bot-1")));
+    let nudge = Nudge {
+        bot_id: "bot-1".into(),
+        task_id: 42,
+    };
+    assert_eq!((r.status, r.nudge), (200, Some(nudge)));
     assert!(r.delivery.is_none());
     let bad = post(
         ALL_BOTS,

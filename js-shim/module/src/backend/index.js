@@ -82,8 +82,8 @@ function registerRoutes (bp, ends) {
       const d = answer.delivery
       await bp.events.replyToEvent(d.destination, [d.message])
     }
-    // A robot created a task: look at its bot's open tasks now (`tasks` is the server's,
-    // set once onServerStarted has made its table).
+    // A robot created a task: look it up now (`answer.nudge` is `{ botId, taskId }`;
+    // `tasks` is the server's, set once onServerStarted has made its table).
     if (answer.nudge && tasks) tasks.nudge(answer.nudge)
     // A body left unread (too large, too slow) ends the connection with the answer.
     if (read.tooLarge || read.timedOut) res.set('Connection', 'close')

@@ -17,6 +17,12 @@ const ROUND_LEASE = 'uipath/tasks/poll'
 const OPEN_REFRESH_MS = 2000
 // A completion that failed (network, 5xx) is tried again after this long.
 const RETRY_AFTER_MS = 10000
+// Nudges that come within this long of each other are looked at together.
+const NUDGE_GATHER_MS = 50
+// A task id a robot nudged about is not looked up again for this long (per server).
+const NUDGE_REPEAT_MS = 60000
+// The task ids one look by nudge names at most (the core's limit too).
+const NUDGED_AT_ONCE = 20
 // A refused task is remembered (and not logged again) this long.
 const REFUSED_KEEP_MS = 86400000
 // A task whose token no tracked job has is looked at again for three rounds (at least
@@ -26,8 +32,8 @@ const JOB_ROW_GRACE_MS = 5000
 
 /**
  * The questions' machinery of one server: `start()` in onServerStarted, `stop()` on
- * unmount, `nudge(botId)` from the callback route, `pollOnce()` one round; `incoming` is
- * the middleware's handler.
+ * unmount, `nudge({ botId, taskId })` from the callback route, `pollOnce()` one round;
+ * `incoming` is the middleware's handler.
  */
 function createTasks (bp, shared) {
   const owner = shared.owner
@@ -38,6 +44,9 @@ function createTasks (bp, shared) {
   let stopped = true
   let round = null
   let nudged = null
+  // Robots' nudges not looked at yet (task id → bot id), and when each id was last nudged.
+  const nudges = new Map()
+  const nudgedAt = new Map()
   // `botId target` of the conversations with a question open: the middleware's only
   // cost for every other message.
   let openTargets = new Set()
@@ -101,13 +110,39 @@ function createTasks (bp, shared) {
     if (store) openTargets = new Set(await store.openTargets())
   }
 
-  /** A robot's nudge: a round now, on this server (the claims keep every step once). */
-  function nudge () {
-    if (stopped || nudged) return
+  /**
+   * A robot's nudge: a look for the task it named, now, on this server (the claims keep
+   * every step once). One look for the nudges of 50 ms; a task id nudged again within a
+   * minute costs nothing.
+   */
+  function nudge (n) {
+    if (stopped || !n || !(n.taskId > 0)) return
+    const now = Date.now()
+    if (now - (nudgedAt.get(n.taskId) || -Infinity) < NUDGE_REPEAT_MS) return
+    nudgedAt.delete(n.taskId)
+    nudgedAt.set(n.taskId, now)
+    if (nudgedAt.size > 1000) nudgedAt.delete(nudgedAt.keys().next().value)
+    nudges.set(n.taskId, n.botId)
+    if (nudged) return
     nudged = setTimeout(() => {
       nudged = null
-      pollOnce({ now: true }).catch((err) => log().warn('[uipath] task round failed: ' + err.message))
-    }, 50)
+      lookNudged().catch((err) => log().warn('[uipath] task look failed: ' + err.message))
+    }, NUDGE_GATHER_MS)
+  }
+
+  /** The nudged tasks, per bot, after any round under way. */
+  async function lookNudged () {
+    while (!stopped && nudges.size > 0) {
+      const byBot = new Map()
+      for (const [taskId, botId] of nudges) byBot.set(botId, (byBot.get(botId) || []).concat(taskId))
+      nudges.clear()
+      for (const [botId, ids] of byBot) {
+        for (let i = 0; i < ids.length; i += NUDGED_AT_ONCE) {
+          while (round) await round.catch(() => {})
+          await pollOnce({ nudged: { botId: botId, taskIds: ids.slice(i, i + NUDGED_AT_ONCE) } })
+        }
+      }
+    }
   }
 
   /** The bots and module configs that read tasks. */
@@ -136,15 +171,18 @@ function createTasks (bp, shared) {
    * One round: the open tasks of every bot's catalog (one read per Orchestrator,
    * credentials and catalog, and one per task not seen before), each new one asked or
    * refused once; questions completed elsewhere closed, stale completions retried,
-   * expired ones dropped. One server per interval (the lease); a nudged round runs here.
+   * expired ones dropped. One server per interval (the lease), held past a 429's wait.
+   * `{ nudged: { botId, taskIds } }`: only those tasks, looked up here and now, within
+   * the tenant's poll budget. `{ now: true }`: a whole round here, without the lease.
    */
   function pollOnce (options) {
     if (!store) return Promise.resolve({ asked: 0 })
     if (round) return round
+    const nudgedLook = (options && options.nudged) || null
     round = (async () => {
       const now = Date.now()
-      if (!(options && options.now) && shared.leases) {
-        const ms = (await intervalMs()) || 10000
+      const ms = (await intervalMs()) || 10000
+      if (!nudgedLook && !(options && options.now) && shared.leases) {
         if (!(await shared.leases.take(ROUND_LEASE, owner, ms, now))) return { asked: 0, skipped: true }
       }
       const bots = await botConfigs()
@@ -152,7 +190,8 @@ function createTasks (bp, shared) {
       let asked = 0
       if (bots.length > 0) {
         const held = await store.held()
-        const found = await core.findUiPathTasks({ bots: bots, known: await store.knownKeys(), open: held, secret: await shared.secret(), now: now })
+        const found = await core.findUiPathTasks({ bots: bots, known: await store.knownKeys(), open: held, nudged: nudgedLook, secret: await shared.secret(), now: now })
+        if (found.rateLimitedMs && shared.leases) await shared.leases.holdUntil(ROUND_LEASE, owner, Date.now() + Math.max(found.rateLimitedMs, ms)).catch(() => {})
         for (const e of found.errors) logOnce(e.botId, e.line)
         for (const r of found.refused) {
           if (await store.refuse(r, now, REFUSED_KEEP_MS)) log(r.botId).warn('[uipath] ' + r.line)
@@ -163,9 +202,11 @@ function createTasks (bp, shared) {
         const states = new Map(held.map((h) => [h.taskKey, h.state]))
         for (const key of found.closed) await closeElsewhere(key, states.get(key), configs)
       }
-      await retryCompletions(now, configs)
-      await expire(now)
-      await store.forget(now).catch(() => {})
+      if (!nudgedLook) {
+        await retryCompletions(now, configs)
+        await expire(now)
+        await store.forget(now).catch(() => {})
+      }
       await refreshOpen()
       return { asked: asked }
     })().finally(() => { round = null })
