@@ -7,6 +7,7 @@
 
 const assert = require('assert')
 const { test, before, after } = require('../support/harness')
+const { eventually } = require('../support/wait')
 const { startWorld } = require('../support/fixture')
 const { sqliteDatabase } = require('../support/database')
 const { request, slowRequest } = require('../support/http')
@@ -53,16 +54,6 @@ async function start (extra) {
 }
 
 const endsOf = (jobId) => w.botpress.events.filter((e) => e.type === 'uipath-job' && e.payload.jobId === jobId)
-
-async function eventually (what, fn, ms) {
-  const until = Date.now() + (ms || 8000)
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) throw new Error('timed out waiting for ' + what)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 test('a started job is tracked in the database, with the conversation and nothing secret', async () => {
   const started = await start({ inputArguments: { mode: 'hold' } })

@@ -7,6 +7,7 @@
 
 const assert = require('assert')
 const { test, after } = require('../support/harness')
+const { eventually, sleep } = require('../support/wait')
 const { startWorld } = require('../support/fixture')
 const { sqliteDatabase } = require('../support/database')
 const { request } = require('../support/http')
@@ -40,17 +41,6 @@ async function world (settings, timers, robot) {
   return w
 }
 
-async function eventually (what, fn, ms) {
-  const until = Date.now() + (ms || 8000)
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) assert.fail('timed out waiting for ' + what)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const c = { botId: 'bot-1', channel: 'web', target: 'user-1', threadId: 'thread-1' }
 const looks = (w) => w.orchestrator.requestsTo('GetTasksAcrossFolders')
 const jobReads = (w) => w.orchestrator.requestsTo('GET /acme/DefaultTenant/orchestrator_/odata/Jobs').filter((r) => /^Id in/.test(r.query.$filter || ''))
@@ -71,7 +61,8 @@ test('a robot\'s nudge looks up only the task it named, once; a nudge repeated o
   await sleep(300)
   assert.strictEqual(looks(w).length, 1, 'a repeated nudge costs no request')
   assert.strictEqual((await nudge(987654)).status, 200)
-  await eventually('the second look', () => looks(w).length === 2)
+  await eventually('the second look', () => looks(w).length >= 2)
+  assert.strictEqual(looks(w).length, 2)
   assert.ok(looks(w)[1].query.$filter.endsWith(' and (Id eq 987654)'))
   await sleep(200)
   assert.strictEqual(w.botpress.replies.filter((r) => r.payload.type === 'single-choice').length, 1, 'asked once')
@@ -83,7 +74,7 @@ test('the task look\'s reads are set aside from pollBudget', async () => {
   // pollBudget 7 with a look every 10 s (6 a minute): the job poller keeps 1 a minute.
   const w = await world({ pollBudget: 7 }, { pollInterval: '1s', taskPollInterval: '10s' }, asker)
   await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {} })
-  await eventually('the job poller\'s first read', () => jobReads(w).length === 1)
+  await eventually('the job poller\'s first read', () => jobReads(w).length >= 1)
   await sleep(3200)
   assert.strictEqual(jobReads(w).length, 1, 'one read a minute is left for the jobs')
   // The bot stops reading tasks: the whole budget is the job poller's (7 a minute, one a round).

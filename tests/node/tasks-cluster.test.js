@@ -7,6 +7,7 @@
 
 const assert = require('assert')
 const { test, before, after } = require('../support/harness')
+const { eventually } = require('../support/wait')
 const { startOrchestrator } = require('../emulator/orchestrator')
 const { startBotpress } = require('../support/botpress-host')
 const { jobEndsOf, tasksOf } = require('../support/module')
@@ -60,15 +61,6 @@ async function server (name) {
 const conversation = (n) => ({ botId: 'bot-1', channel: 'web', target: 'user-' + n, threadId: 'thread-' + n })
 const questions = (list, c) => list.reduce((n, s) => n + s.host.replies.filter((r) => r.target === c.target && r.payload.type === 'single-choice').length, 0)
 const said = (list, c, text) => list.reduce((n, s) => n + s.host.replies.filter((r) => r.target === c.target && r.payload.text === text).length, 0)
-
-async function eventually (what, fn, ms) {
-  const until = Date.now() + (ms || 8000)
-  for (;;) {
-    if (await fn()) return
-    if (Date.now() > until) assert.fail('timed out waiting for ' + what)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 /** The robot's task for conversation `c`, its token issued as the module issues one in process. */
 async function taskFor (a, c) {

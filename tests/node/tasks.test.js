@@ -10,6 +10,7 @@
 
 const assert = require('assert')
 const { test, before, after } = require('../support/harness')
+const { eventually } = require('../support/wait')
 const { startWorld, rejection } = require('../support/fixture')
 const { sqliteDatabase } = require('../support/database')
 const { defaultData, approvalRelease } = require('../emulator/orchestrator')
@@ -50,16 +51,6 @@ let conversationNo = 0
 function conversation () {
   conversationNo++
   return { botId: 'bot-1', channel: 'web', target: 'user-' + conversationNo, threadId: 'thread-' + conversationNo }
-}
-
-async function eventually (what, fn, ms) {
-  const until = Date.now() + (ms || 8000)
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > until) assert.fail('timed out waiting for ' + what)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
 }
 
 const repliesTo = (c) => w.botpress.replies.filter((r) => r.target === c.target)
