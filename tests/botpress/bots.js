@@ -54,28 +54,33 @@ function botFiles () {
 }
 
 /**
+ * A bot like `botFiles()`'s but named `id`, whose main flow has `nodes` (each `{ id,
+ * name, onEnter, onReceive, next }`; the first has the start node's name `route`), laid
+ * out in a column; `extra` adds files (its own module config, actions).
+ */
+function botWith (id, nodes, extra) {
+  const files = botFiles()
+  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: id, name: id })
+  files['flows/main.flow.json'] = { version: '0.0.1', catchAll: { onReceive: [], next: [] }, startNode: 'route', nodes: nodes }
+  files['flows/main.ui.json'] = { nodes: nodes.map((n, i) => ({ id: n.id, position: { x: 0, y: i * 200 } })), links: [] }
+  return Object.assign(files, extra)
+}
+
+/**
  * A bot that starts a job whose robot never calls back, then waits in a node for the
  * job's end: the transition `event.type === 'uipath-job' && event.payload.state ===
  * 'Successful'` leads to a node that reads the job the event names. Its own module
  * config (config/uipath.json in the bot) has the text to send when a job succeeds.
  */
 function endsBotFiles () {
-  const files = botFiles()
-  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: ENDS_BOT, name: ENDS_BOT })
-  files['config/uipath.json'] = { messages: { Successful: '{{processKey}} finished: {{output.status}}' } }
-  files['flows/main.flow.json'] = {
-    version: '0.0.1',
-    catchAll: { onReceive: [], next: [] },
-    startNode: 'route',
-    nodes: [
-      { id: 'e-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'start' }] },
-      { id: 'e-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'InvoiceBot', inputArguments: '{"mode": "quiet"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
-      { id: 'e-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-job' && event.payload.state === 'Successful'", node: 'done' }] },
-      { id: 'e-done', name: 'done', onEnter: ['uipath/getJob ' + JSON.stringify({ jobId: '{{event.payload.jobId}}', resultVariable: 'endedJob' })], onReceive: null, next: [] }
-    ]
-  }
-  files['flows/main.ui.json'] = { nodes: ['e-route', 'e-start', 'e-waiting', 'e-done'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
-  return files
+  return botWith(ENDS_BOT, [
+    { id: 'e-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'start' }] },
+    { id: 'e-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'InvoiceBot', inputArguments: '{"mode": "quiet"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+    { id: 'e-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-job' && event.payload.state === 'Successful'", node: 'done' }] },
+    { id: 'e-done', name: 'done', onEnter: ['uipath/getJob ' + JSON.stringify({ jobId: '{{event.payload.jobId}}', resultVariable: 'endedJob' })], onReceive: null, next: [] }
+  ], {
+    'config/uipath.json': { messages: { Successful: '{{processKey}} finished: {{output.status}}' } }
+  })
 }
 
 /**
@@ -84,28 +89,20 @@ function endsBotFiles () {
  * `require` reaches the module's bundled package.
  */
 function tokenBotFiles () {
-  const files = botFiles()
-  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: TOKEN_BOT, name: TOKEN_BOT })
-  files['actions/uipath/probeToken.js'] = [
-    '/** @hidden true */',
-    'const probe = async () => {',
-    "  const uipath = require('dist/backend/core.js')",
-    "  const token = await uipath.getBotpressToken(bp, event, { expiresIn: '90s' })",
-    "  await bp.events.replyToEvent(event, [{ type: 'text', text: 'token ' + token }])",
-    '}',
-    'return probe()'
-  ].join('\n')
-  files['flows/main.flow.json'] = {
-    version: '0.0.1',
-    catchAll: { onReceive: [], next: [] },
-    startNode: 'route',
-    nodes: [
-      { id: 't-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'probe' }] },
-      { id: 't-probe', name: 'probe', onEnter: ['uipath/probeToken {}'], onReceive: null, next: [] }
-    ]
-  }
-  files['flows/main.ui.json'] = { nodes: ['t-route', 't-probe'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
-  return files
+  return botWith(TOKEN_BOT, [
+    { id: 't-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'probe' }] },
+    { id: 't-probe', name: 'probe', onEnter: ['uipath/probeToken {}'], onReceive: null, next: [] }
+  ], {
+    'actions/uipath/probeToken.js': [
+      '/** @hidden true */',
+      'const probe = async () => {',
+      "  const uipath = require('dist/backend/core.js')",
+      "  const token = await uipath.getBotpressToken(bp, event, { expiresIn: '90s' })",
+      "  await bp.events.replyToEvent(event, [{ type: 'text', text: 'token ' + token }])",
+      '}',
+      'return probe()'
+    ].join('\n')
+  })
 }
 
 /**
@@ -128,22 +125,14 @@ function ownAction (label, wait) {
 
 /** A bot whose flow runs a global action and three of its own that require the package. */
 function requireBotFiles () {
-  const files = botFiles()
-  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: REQUIRE_BOT, name: REQUIRE_BOT })
-  files['actions/botPay.js'] = ownAction('bot action', true)
-  files['actions/billing/botPay.js'] = ownAction('bot action in billing/')
-  files['actions/uipath/ownPay.js'] = ownAction('bot action in uipath/')
-  files['flows/main.flow.json'] = {
-    version: '0.0.1',
-    catchAll: { onReceive: [], next: [] },
-    startNode: 'route',
-    nodes: [
-      { id: 'r-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'pay' }] },
-      { id: 'r-pay', name: 'pay', onEnter: ['payInvoice {}', 'botPay {}', 'billing/botPay {}', 'uipath/ownPay {}'], onReceive: null, next: [] }
-    ]
-  }
-  files['flows/main.ui.json'] = { nodes: ['r-route', 'r-pay'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
-  return files
+  return botWith(REQUIRE_BOT, [
+    { id: 'r-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'pay' }] },
+    { id: 'r-pay', name: 'pay', onEnter: ['payInvoice {}', 'botPay {}', 'billing/botPay {}', 'uipath/ownPay {}'], onReceive: null, next: [] }
+  ], {
+    'actions/botPay.js': ownAction('bot action', true),
+    'actions/billing/botPay.js': ownAction('bot action in billing/'),
+    'actions/uipath/ownPay.js': ownAction('bot action in uipath/')
+  })
 }
 
 /**
@@ -152,22 +141,14 @@ function requireBotFiles () {
  * 'Successful'` leads to a node that reads the item the event names.
  */
 function queueBotFiles () {
-  const files = botFiles()
-  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: QUEUE_BOT, name: QUEUE_BOT })
-  files['config/uipath.json'] = { messages: { Successful: '{{queueName}} done: paid={{output.paid}}' } }
-  files['flows/main.flow.json'] = {
-    version: '0.0.1',
-    catchAll: { onReceive: [], next: [] },
-    startNode: 'route',
-    nodes: [
-      { id: 'q-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'add' }] },
-      { id: 'q-add', name: 'add', onEnter: ['uipath/addQueueItem ' + JSON.stringify({ queueName: 'Invoices', specificContent: '{"invoice": "{{event.payload.text}}"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
-      { id: 'q-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-queue-item' && event.payload.status === 'Successful'", node: 'done' }] },
-      { id: 'q-done', name: 'done', onEnter: ['uipath/getQueueItem ' + JSON.stringify({ queueItemId: '{{event.payload.queueItemId}}', resultVariable: 'endedItem' })], onReceive: null, next: [] }
-    ]
-  }
-  files['flows/main.ui.json'] = { nodes: ['q-route', 'q-add', 'q-waiting', 'q-done'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
-  return files
+  return botWith(QUEUE_BOT, [
+    { id: 'q-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: 'true', node: 'add' }] },
+    { id: 'q-add', name: 'add', onEnter: ['uipath/addQueueItem ' + JSON.stringify({ queueName: 'Invoices', specificContent: '{"invoice": "{{event.payload.text}}"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+    { id: 'q-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-queue-item' && event.payload.status === 'Successful'", node: 'done' }] },
+    { id: 'q-done', name: 'done', onEnter: ['uipath/getQueueItem ' + JSON.stringify({ queueItemId: '{{event.payload.queueItemId}}', resultVariable: 'endedItem' })], onReceive: null, next: [] }
+  ], {
+    'config/uipath.json': { messages: { Successful: '{{queueName}} done: paid={{output.paid}}' } }
+  })
 }
 
 /**
@@ -176,29 +157,21 @@ function queueBotFiles () {
  * answer that reached the flow would show. "hello" only greets: it starts nothing.
  */
 function askBotFiles () {
-  const files = botFiles()
-  files['bot.config.json'] = Object.assign({}, files['bot.config.json'], { id: ASK_BOT, name: ASK_BOT })
-  files['config/uipath.json'] = { messages: { Successful: 'ApprovalBot finished: {{output.decision}}' } }
-  files['actions/heard.js'] = [
-    '/** @hidden true */',
-    "const say = async () => bp.events.replyToEvent(event, [{ type: 'text', text: 'flow heard: ' + event.payload.text }])",
-    'return say()'
-  ].join('\n')
-  files['flows/main.flow.json'] = {
-    version: '0.0.1',
-    catchAll: { onReceive: [], next: [] },
-    startNode: 'route',
-    nodes: [
-      { id: 'a-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: "event.payload.text === 'hello'", node: 'greet' }, { condition: 'true', node: 'start' }] },
-      { id: 'a-greet', name: 'greet', onEnter: ['heard {}'], onReceive: null, next: [] },
-      { id: 'a-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'ApprovalBot', inputArguments: '{"mode": "ask"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
-      { id: 'a-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-job'", node: 'done' }, { condition: "event.type === 'text'", node: 'heard' }] },
-      { id: 'a-heard', name: 'heard', onEnter: ['heard {}'], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
-      { id: 'a-done', name: 'done', onEnter: [], onReceive: null, next: [] }
-    ]
-  }
-  files['flows/main.ui.json'] = { nodes: ['a-route', 'a-greet', 'a-start', 'a-waiting', 'a-heard', 'a-done'].map((id, i) => ({ id: id, position: { x: 0, y: i * 200 } })), links: [] }
-  return files
+  return botWith(ASK_BOT, [
+    { id: 'a-route', name: 'route', onEnter: [], onReceive: null, next: [{ condition: "event.type !== 'text'", node: 'END' }, { condition: "event.payload.text === 'hello'", node: 'greet' }, { condition: 'true', node: 'start' }] },
+    { id: 'a-greet', name: 'greet', onEnter: ['heard {}'], onReceive: null, next: [] },
+    { id: 'a-start', name: 'start', onEnter: ['uipath/startJob ' + JSON.stringify({ processKey: 'ApprovalBot', inputArguments: '{"mode": "ask"}' })], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+    { id: 'a-waiting', name: 'waiting', onEnter: [], onReceive: [], next: [{ condition: "event.type === 'uipath-job'", node: 'done' }, { condition: "event.type === 'text'", node: 'heard' }] },
+    { id: 'a-heard', name: 'heard', onEnter: ['heard {}'], onReceive: null, next: [{ condition: 'true', node: 'waiting' }] },
+    { id: 'a-done', name: 'done', onEnter: [], onReceive: null, next: [] }
+  ], {
+    'config/uipath.json': { messages: { Successful: 'ApprovalBot finished: {{output.decision}}' } },
+    'actions/heard.js': [
+      '/** @hidden true */',
+      "const say = async () => bp.events.replyToEvent(event, [{ type: 'text', text: 'flow heard: ' + event.payload.text }])",
+      'return say()'
+    ].join('\n')
+  })
 }
 
 module.exports = {
