@@ -349,7 +349,8 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
                 200,
                 json!({"value": [
             {"Id": 41, "Key": "AB-41", "Status": "Unassigned", "OrganizationUnitId": 1},
-            {"Id": 42, "Key": "AB-42", "Status": "Pending", "OrganizationUnitId": 7}]}),
+            {"Id": 42, "Key": "AB-42", "Status": "Unassigned", "OrganizationUnitId": 7},
+            {"Id": 43, "Key": "AB-43", "Status": "Pending", "OrganizationUnitId": 7}]}),
             )
         })
         .route(Method::Get, "GetTaskDataById", |r, _| {
@@ -374,8 +375,12 @@ fn open_tasks_are_listed_once_and_only_unknown_ones_read() {
     ))
     .unwrap();
     assert!(found.complete);
-    assert_eq!(found.listed.len(), 2);
-    assert_eq!(found.read.len(), 1, "ab-41 is known");
+    assert_eq!(found.listed.len(), 3);
+    assert_eq!(
+        found.read.len(),
+        1,
+        "ab-41 is known, ab-43 assigned to a person"
+    );
     assert_eq!(found.read[0].0.id, 42);
     assert_eq!(
         fake.last("GetTaskDataById")

@@ -44,8 +44,8 @@ pub struct OpenTasks {
 }
 
 /// Lists the open external tasks of `catalog` across folders (with `only`, just those
-/// ids: a robot's nudge) and reads the data of each that `is_known` does not know, in
-/// its folder.
+/// ids: a robot's nudge) and reads the data of each that `is_known` does not know and
+/// nobody took in Action Center, in its folder.
 pub async fn open_tasks<T: Transport>(
     transport: &T,
     cache: &TokenCache,
@@ -72,9 +72,11 @@ pub async fn open_tasks<T: Transport>(
         }
         let listed: Vec<TaskEntity> = orchestrator::parse_collection(&response, "Tasks")?;
         let complete = look.only.is_empty() && listed.len() < OPEN_TASKS_PAGE;
+        // A task someone took in Action Center is theirs to complete: not read, not
+        // asked, while it stays assigned.
         let new: Vec<TaskEntity> = listed
             .iter()
-            .filter(|t| !is_known(&key_of(t)))
+            .filter(|t| !t.is_assigned() && !is_known(&key_of(t)))
             .cloned()
             .collect();
         let mut read = Vec::new();

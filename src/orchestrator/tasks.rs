@@ -37,6 +37,14 @@ pub struct TaskEntity {
     pub organization_unit_id: Option<i64>,
 }
 
+impl TaskEntity {
+    /// Whether someone took the task in Action Center (`Pending`: assigned, not done):
+    /// only that account may complete it now.
+    pub fn is_assigned(&self) -> bool {
+        self.status == "Pending"
+    }
+}
+
 /// A task's data as `GetTaskDataById` answers it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -91,7 +91,8 @@ function performer (options) {
  * `botpressToken`, `question`, `choices` and `answerField`; with `nudge`, posts `{ type:
  * 'uipath-task', taskId }` to the callback route; the job is `Suspended` until the task
  * is completed, then `Resumed`, and ends `Successful` with the answer, the action and who
- * answered in its output. `token(input)` may replace the token it puts in the data.
+ * answered in its output. `token(input)` may replace the token it puts in the data;
+ * `takenBy` (a user id) has a person take the task in Action Center as soon as it exists.
  */
 function orchestration (options) {
   const o = Object.assign({ question: 'Approve the payment of 12,400 EUR to ACME GmbH?', choices: ['Approve', 'Reject'], answerField: 'decision', catalog: 'Botpress', nudge: false, delayMs: 20 }, options || {})
@@ -106,6 +107,7 @@ function orchestration (options) {
     const made = emu.createTask(job.OrganizationUnitId, { type: 'ExternalTask', title: o.question.slice(0, 512), priority: 'High', taskCatalogName: o.catalog, data: data })
     if (made.error) { emu.endJob(job, 'Faulted', made.error); return }
     const task = made.task
+    if (o.takenBy) emu.assignInActionCenter(task, o.takenBy)
     tasks.push({ jobId: job.Id, task: task })
     if (o.nudge) {
       await post((input.botpressUrl || o.botpressUrl) + '/api/v1/bots/___/mod/uipath/message', { type: 'uipath-task', taskId: task.id }, input.botpressToken).catch(() => {})

@@ -141,9 +141,9 @@ function tasksOf (emu, opts, errors) {
     complete(task, Object.assign({}, task.data, data || {}), action || 'submit', 'action-center')
   }
 
-  /** A person takes the task in Action Center (assigned to them, Pending). */
+  /** A person takes the task in Action Center (assigned to them, Pending); null gives it back. */
   function assignInActionCenter (task, userId) {
-    task.status = 1
+    task.status = userId === null ? 0 : 1
     task.assignedToUserId = userId
   }
 

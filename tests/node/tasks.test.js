@@ -5,7 +5,8 @@
 // token's conversation; the answer taken by the module's middleware (never reaching the
 // flows), the task completed once with it, the user told once, the robot resumed; a
 // wrong answer asked again twice; forged and foreign tokens never asked; a task answered
-// in Action Center first; a completion retried after a 503 and one refused for good;
+// in Action Center first, or taken there by a person; a completion retried after a 503
+// and one refused for good;
 // `tasks.ask: 'flow'` with answerUiPathTask from action code.
 
 const assert = require('assert')
@@ -134,6 +135,25 @@ test('a forged token, another bot\'s and a token no running job was given are ne
   assert.ok(refused(made[2].id)[0].message.indexOf('not the callback token of a running job') >= 0)
   assert.strictEqual(w.botpress.replies.filter((r) => r.target === 'victim').length, 0, 'nothing asked')
   w.assertNoSecrets(null)
+})
+
+test('a task someone took in Action Center is not asked while they have it; given back, it is', async () => {
+  const usual = asker
+  asker = orchestration({ nudge: true, takenBy: 31 })
+  try {
+    const c = conversation()
+    const started = await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {}, externalUrl: w.botpress.url })
+    const made = await eventually('the task', () => asker.tasks.find((t) => t.jobId === started.jobs[0].id))
+    await new Promise((resolve) => setTimeout(resolve, 2500))
+    assert.strictEqual(repliesTo(c).length, 0, 'not asked while a person has it')
+    w.orchestrator.assignInActionCenter(made.task, null)
+    await eventually('the question, once given back', () => repliesTo(c).find((r) => r.payload.type === 'single-choice'))
+    await w.botpress.userSays(c, 'Approve')
+    await eventually('the confirmation', () => texts(c).includes('Thanks, I passed that on.'))
+    assert.deepStrictEqual(w.orchestrator.completions.filter((x) => x.taskId === made.task.id).map((x) => x.data.decision), ['Approve'])
+  } finally {
+    asker = usual
+  }
 })
 
 test('a task answered in Action Center first is dropped and the user told', async () => {
