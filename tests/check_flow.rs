@@ -214,6 +214,43 @@ fn missing_scopes_and_plain_http_warn_without_failing() {
 }
 
 #[test]
+fn a_task_look_that_takes_half_the_poll_budget_warns_and_a_wrong_task_setting_fails() {
+    let often = run(
+        &healthy(),
+        config(json!({"externalUrl": "https://bot.acme.com", "taskPollInterval": "2s"})),
+    );
+    assert!(often.ok, "{often:#?}");
+    let module = often.steps.iter().find(|s| s.name == "module").unwrap();
+    assert!(
+        module
+            .warnings
+            .iter()
+            .any(|w| w.contains("takes 30 of pollBudget's 60")),
+        "{module:#?}"
+    );
+    let default = run(
+        &healthy(),
+        config(json!({"externalUrl": "https://bot.acme.com"})),
+    );
+    let module = default.steps.iter().find(|s| s.name == "module").unwrap();
+    assert!(module.warnings.is_empty(), "6 of 60: {module:#?}");
+    let wrong = run(
+        &healthy(),
+        config(json!({"externalUrl": "https://bot.acme.com", "taskPollInterval": "soon"})),
+    );
+    assert!(!wrong.ok);
+    assert!(
+        wrong
+            .steps
+            .last()
+            .unwrap()
+            .detail
+            .contains("taskPollInterval"),
+        "{wrong:#?}"
+    );
+}
+
+#[test]
 fn a_configured_queue_is_looked_up_with_the_queue_scopes() {
     let fake = Fake::new()
         .route(Method::Post, "/identity_/connect/token", |r, _| {

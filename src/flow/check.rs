@@ -12,7 +12,7 @@ use crate::auth::Auth;
 use crate::config::JobSettings;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
-use crate::module::{JobEndSettings, RouteSettings};
+use crate::module::{JobEndSettings, RouteSettings, TaskSettings};
 use crate::orchestrator::{self, Release, Scope};
 use crate::types::Folder;
 
@@ -351,12 +351,28 @@ fn module_step(config: &Value, external_url: Option<&str>) -> Result<Step> {
         ));
     }
     let heard = job_ends_heard(&ends, &parsed, &mut warnings);
+    warnings.extend(task_look_warning(&TaskSettings::parse(config)?, &ends));
     Ok(Step {
         name: "module",
         ok: true,
         detail: format!("robots call back to {parsed}; {secret}; {heard}"),
         code: None,
         warnings,
+    })
+}
+
+/// A warning when the look for robots' questions takes half of `pollBudget` or more
+/// (its reads are set aside from the job and queue-item pollers').
+fn task_look_warning(tasks: &TaskSettings, ends: &JobEndSettings) -> Option<String> {
+    tasks.catalog.as_ref()?;
+    let ms = tasks.poll_interval_ms?;
+    let reads = super::reads_a_minute(Some(ms));
+    (reads * 2 >= ends.poll_budget).then(|| {
+        format!(
+            "taskPollInterval {ms} ms takes {reads} of pollBudget's {} filtered reads a minute, leaving {} for job and queue-item ends: lengthen taskPollInterval (a robot's nudge is heard at once anyway) or raise pollBudget (UiPath allows 100)",
+            ends.poll_budget,
+            ends.poll_budget.saturating_sub(reads).max(1)
+        )
     })
 }
 
