@@ -5,8 +5,8 @@
 // token's conversation; the answer taken by the module's middleware (never reaching the
 // flows), the task completed once with it, the user told once, the robot resumed; a
 // wrong answer asked again twice; forged and foreign tokens never asked; a task answered
-// in Action Center first, or taken there by a person; a completion retried after a 503
-// and one refused for good;
+// in Action Center first, or taken there by a person; a question whose token expired; a
+// completion retried after a 503 and one refused for good;
 // `tasks.ask: 'flow'` with answerUiPathTask from action code.
 
 const assert = require('assert')
@@ -154,6 +154,21 @@ test('a task someone took in Action Center is not asked while they have it; give
   } finally {
     asker = usual
   }
+})
+
+test('a question whose token expires before the answer is left for Action Center, logged once; the next message is the flows\' again', async () => {
+  const c = conversation()
+  const started = await uipath.startUiPathJob(w.bp, w.event(c), { inputArguments: {}, externalUrl: w.botpress.url, botpressToken: { expiresIn: '3s' } })
+  const made = await eventually('the task', () => asker.tasks.find((t) => t.jobId === started.jobs[0].id))
+  await eventually('the question', () => repliesTo(c).find((r) => r.payload.type === 'single-choice'))
+  const expired = () => w.botpress.logs.filter((l) => l.message.indexOf('task ' + made.task.id + ': its botpressToken expired') >= 0)
+  await eventually('the expiry logged', () => expired().length > 0, 10000)
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  assert.strictEqual(expired().length, 1, 'logged once')
+  const e = await w.botpress.userSays(c, 'Approve')
+  assert.ok(w.botpress.flows.includes(e), 'no longer taken as an answer')
+  assert.strictEqual(w.orchestrator.completions.filter((x) => x.taskId === made.task.id).length, 0, 'left for Action Center')
+  w.orchestrator.completeInActionCenter(made.task, { decision: 'Reject' })
 })
 
 test('a task answered in Action Center first is dropped and the user told', async () => {
