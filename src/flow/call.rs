@@ -124,17 +124,28 @@ impl<'a, T: Transport> Call<'a, T> {
         }
     }
 
-    /// Sleeps before a wait's next read: `pause`, or less so that the last read comes
-    /// just before the deadline (with [`READ_RESERVE_MS`] left for it); false when not
-    /// even that is left, and the wait gives up.
-    pub(super) async fn pause_before_read(&self, pause: u64) -> bool {
+    /// Logs that `what` is still `state`, then sleeps before the wait's next read: the
+    /// pacing's pause, or less so that the last read comes just before the deadline
+    /// (with [`READ_RESERVE_MS`] left for it); false when not even that is left, and the
+    /// wait gives up.
+    pub(super) async fn pause_before_read(
+        &self,
+        pacing: &mut Pacing,
+        what: &str,
+        state: &str,
+    ) -> bool {
+        self.log(&format!(
+            "{what} is {state}; next read in {} ms (or just before the deadline)",
+            pacing.pause
+        ));
         let remaining = self.remaining();
         if remaining <= READ_RESERVE_MS {
             return false;
         }
         self.transport
-            .sleep(pause.min(remaining - READ_RESERVE_MS))
+            .sleep(pacing.pause.min(remaining - READ_RESERVE_MS))
             .await;
+        pacing.pause = (pacing.pause + pacing.pause / 2).min(pacing.longest);
         true
     }
 
@@ -161,6 +172,26 @@ pub(super) fn retry_after_ms(response: &Response) -> Option<u64> {
         .parse::<u64>()
         .ok()
         .map(|s| s * 1000)
+}
+
+/// The pauses between a wait's reads: the first at most [`FIRST_PAUSE_MS`], each half
+/// again as long as the one before, none longer than `pollMs`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pacing {
+    pause: u64,
+    longest: u64,
+}
+
+/// A wait's first pause at most, milliseconds: a job or an item rarely ends in less.
+const FIRST_PAUSE_MS: u64 = 1_000;
+
+impl Pacing {
+    pub(super) fn new(poll_ms: u64) -> Pacing {
+        Pacing {
+            pause: FIRST_PAUSE_MS.min(poll_ms),
+            longest: poll_ms,
+        }
+    }
 }
 
 /// The secrets a call has seen (credentials, tokens), removed from its error's text

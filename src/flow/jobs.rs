@@ -1,15 +1,12 @@
 //! Jobs after the start (`API.md`): one read, a wait until the job ends, a stop.
 
-use super::call::{Call, Redactor};
+use super::call::{Call, Pacing, Redactor};
 use super::token::{Session, TokenCache};
 use crate::config::{JobCall, JobQuery, JobRef};
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::Transport;
 use crate::orchestrator::{self, is_final};
 use crate::types::JobDetails;
-
-/// The first pause of a wait, milliseconds: a job rarely ends in less.
-const FIRST_POLL_MS: u64 = 1_000;
 
 /// A job as read, and the warnings to log about it (an unreadable `OutputArguments`).
 #[derive(Debug, Clone, PartialEq)]
@@ -86,17 +83,14 @@ async fn wait<T: Transport>(
     query: &JobQuery,
     warnings: &mut Vec<String>,
 ) -> Result<JobDetails> {
-    let mut pause = FIRST_POLL_MS.min(query.poll_ms);
+    let mut pacing = Pacing::new(query.poll_ms);
     loop {
         let job = read(session, &query.job, warnings).await?;
         if is_final(&job.state) {
             return Ok(job);
         }
-        call.log(&format!(
-            "job {} is {}; next read in {pause} ms (or just before the deadline)",
-            job.id, job.state
-        ));
-        if !call.pause_before_read(pause).await {
+        let what = format!("job {}", job.id);
+        if !call.pause_before_read(&mut pacing, &what, &job.state).await {
             let mut e = Error::new(
                 ErrorCode::Timeout,
                 format!(
@@ -107,7 +101,6 @@ async fn wait<T: Transport>(
             e.job = Some(Box::new(job));
             return Err(e);
         }
-        pause = (pause + pause / 2).min(query.poll_ms);
     }
 }
 

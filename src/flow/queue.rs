@@ -12,7 +12,7 @@
 
 use serde_json::Map;
 
-use super::call::{retry_after_ms, Call, Redactor, MAX_ATTEMPTS};
+use super::call::{retry_after_ms, Call, Pacing, Redactor, MAX_ATTEMPTS};
 use super::token::{self, Session, TokenCache};
 use super::BotpressEndpoint;
 use crate::config::{Conversation, QueueItemQuery, QueueItemSettings};
@@ -127,17 +127,14 @@ async fn item_call<T: Transport>(
         if !wait {
             return Ok(item);
         }
-        let mut pause = 1_000u64.min(query.poll_ms);
+        let mut pacing = Pacing::new(query.poll_ms);
         loop {
             item = follow_retries(&mut session, item).await?;
             if orchestrator::is_final_item(&item.status) {
                 return Ok(item);
             }
-            call.log(&format!(
-                "queue item {} is {}; next read in {pause} ms (or just before the deadline)",
-                item.id, item.status
-            ));
-            if !call.pause_before_read(pause).await {
+            let what = format!("queue item {}", item.id);
+            if !call.pause_before_read(&mut pacing, &what, &item.status).await {
                 let mut e = Error::new(
                     ErrorCode::Timeout,
                     format!(
@@ -148,7 +145,6 @@ async fn item_call<T: Transport>(
                 e.queue_item = Some(Box::new(item));
                 return Err(e);
             }
-            pause = (pause + pause / 2).min(query.poll_ms);
             item = read_item(&mut session, item.id).await?;
         }
     }
