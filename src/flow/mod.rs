@@ -44,3 +44,13 @@ pub struct BotpressEndpoint {
     /// `Authorization`, or `Cookie` + `CSRF-Token`: all forwarded, none logged.
     pub headers: Vec<(String, Secret)>,
 }
+
+/// A redactor that hides the Botpress endpoint's header values from every error of a
+/// call that may ask it for a callback token.
+fn redactor_hiding(botpress: Option<&BotpressEndpoint>) -> call::Redactor {
+    let redactor = call::Redactor::default();
+    for (_, v) in botpress.iter().flat_map(|b| &b.headers) {
+        redactor.add(v.expose());
+    }
+    redactor
+}

@@ -40,12 +40,7 @@ pub async fn add_queue_item<T: Transport>(
         settings.timeout_ms,
         settings.connection.max_answer_bytes,
     );
-    let redactor = Redactor::default();
-    if let Some(b) = botpress {
-        for (_, v) in &b.headers {
-            redactor.add(v.expose());
-        }
-    }
+    let redactor = super::redactor_hiding(botpress);
     let result = async {
         let folder = settings.folder.as_ref();
         let now_seconds = transport.now_ms() / 1000;

@@ -28,12 +28,7 @@ pub async fn start_job<T: Transport>(
         settings.timeout_ms,
         settings.connection.max_answer_bytes,
     );
-    let redactor = Redactor::default();
-    if let Some(b) = botpress {
-        for (_, v) in &b.headers {
-            redactor.add(v.expose());
-        }
-    }
+    let redactor = super::redactor_hiding(botpress);
     let result = start_job_inner(
         &call,
         cache,
